@@ -1,0 +1,1 @@
+"""licensedesk: the license dashboard for resellers of video-management software."""

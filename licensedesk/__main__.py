@@ -1,0 +1,3 @@
+from licensedesk.manage import main
+
+main()

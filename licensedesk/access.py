@@ -1,0 +1,88 @@
+"""Who may see and do what. Every query for company data goes through here, so the rules
+live in one place: an object of another company does not exist for the caller (404), a role
+without the right is refused (403)."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from licensedesk.accounts.models import Role, User
+from licensedesk.audit.models import AuditEvent
+
+
+def is_partner_user(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.organization_id)
+
+
+def is_company_admin(user) -> bool:
+    return is_partner_user(user) and user.is_company_admin
+
+
+def has_license_role(user) -> bool:
+    return is_partner_user(user) and user.role in (Role.LICENSE_ADMIN, Role.LICENSE_USER)
+
+
+def is_license_admin(user) -> bool:
+    return is_partner_user(user) and user.role == Role.LICENSE_ADMIN
+
+
+def users_visible_to(user) -> QuerySet:
+    """The users of the caller's company (user administration is for company admins)."""
+    if not is_partner_user(user):
+        return User.objects.none()
+    return User.objects.filter(organization_id=user.organization_id)
+
+
+def audit_events_visible_to(user) -> QuerySet:
+    if not is_company_admin(user):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(organization_id=user.organization_id)
+
+
+class Forbidden(PermissionDenied):
+    """A role without the right: 403, and an audit entry."""
+
+    def __init__(self, message="You don't have permission to do this.", right=""):
+        super().__init__(message)
+        self.right = right
+
+
+def _denied(request, right: str):
+    from licensedesk.audit.services import record
+
+    record("access.denied", request=request, changes={"right": right, "path": request.path})
+    raise Forbidden(right=right)
+
+
+def require(request, allowed: bool, right: str) -> None:
+    """Raise 403 (and audit it) unless `allowed`."""
+    if not allowed:
+        _denied(request, right)
+
+
+def company_admin_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        require(request, is_company_admin(request.user), "company_admin")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def license_role_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        require(request, has_license_role(request.user), "license_role")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def partner_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        require(request, is_partner_user(request.user), "partner_user")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from licensedesk.accounts.models import Organization, PersonalAccessToken, User
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "country", "is_active", "created_at")
+    search_fields = ("name", "slug", "country")
+    list_filter = ("is_active", "country")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "first_name", "last_name", "organization", "role",
+                    "is_company_admin", "is_active", "is_staff")
+    list_filter = ("role", "is_company_admin", "is_active", "is_staff", "organization")
+    search_fields = ("email", "first_name", "last_name", "organization__name")
+    list_select_related = ("organization",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "phone", "job_title")}),
+        ("Company", {"fields": ("organization", "role", "is_company_admin")}),
+        ("Vendor staff", {"fields": ("is_active", "is_staff", "is_superuser", "groups",
+                                      "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "date_joined", "deactivated_at")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "organization", "role",
+                                                  "is_company_admin", "password1", "password2")}),
+    )
+
+
+@admin.register(PersonalAccessToken)
+class PersonalAccessTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "prefix", "digest", "created_at", "last_used_at")
+    search_fields = ("name", "user__email")
+
+    def has_add_permission(self, request):
+        return False

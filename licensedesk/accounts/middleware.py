@@ -1,0 +1,34 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+LOGIN_AT = "licensedesk.login_at"
+SEEN_AT = "licensedesk.seen_at"
+
+
+class SessionTimeoutMiddleware:
+    """Idle and absolute session timeouts, checked on the server."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
+            login_at = request.session.get(LOGIN_AT, now)
+            seen_at = request.session.get(SEEN_AT, now)
+            if (
+                now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT
+                or now - seen_at > settings.SESSION_IDLE_TIMEOUT
+            ):
+                logout(request)
+                if not request.path_info.startswith("/api/"):
+                    return redirect(settings.LOGIN_URL)
+            else:
+                request.session.setdefault(LOGIN_AT, now)
+                if now - seen_at > 60 or SEEN_AT not in request.session:
+                    request.session[SEEN_AT] = now  # written at most once a minute
+        return self.get_response(request)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from licensedesk.accounts.views import auth, me, users
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("signup/", auth.signup_view, name="signup"),
+    path("forgot-password/", auth.forgot_password_view, name="forgot_password"),
+    path("reset-password/<str:token>/", auth.reset_password_view, name="reset_password"),
+    path("invitation/<str:token>/", auth.accept_invitation_view, name="accept_invitation"),
+    path("profile/", me.profile, name="profile"),
+    path("profile/password/", me.change_password, name="change_password"),
+    path("profile/tokens/", me.token_list, name="token_list"),
+    path("profile/tokens/<int:token_id>/revoke/", me.token_revoke, name="token_revoke"),
+    path("users/", users.user_list, name="user_list"),
+    path("users/add/", users.user_add, name="user_add"),
+    path("users/<int:user_id>/", users.user_edit, name="user_edit"),
+    path("users/<int:user_id>/delete/", users.user_delete, name="user_delete"),
+    path("users/<int:user_id>/invite/", users.user_resend_invitation, name="user_reinvite"),
+]

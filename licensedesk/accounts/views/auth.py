@@ -1,0 +1,143 @@
+"""Signing up, logging in and out, password resets and invitations."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from licensedesk.accounts import links, services
+from licensedesk.accounts.forms import (
+    LoginForm,
+    PasswordResetRequestForm,
+    SetPasswordForm,
+    SignUpForm,
+)
+from licensedesk.accounts.models import User
+from licensedesk.audit.services import record
+from licensedesk.core import ratelimit
+from licensedesk.core.errors import ServiceError
+from licensedesk.core.net import client_ip
+from licensedesk.core.responses import too_many_requests
+
+# Failed logins per account, and login attempts per address.
+LOGIN_FAILURES_PER_ACCOUNT = ratelimit.Limit(capacity=5, per_seconds=15 * 60)
+LOGIN_ATTEMPTS_PER_ADDRESS = ratelimit.Limit(capacity=30, per_seconds=15 * 60)
+SIGNUPS_PER_ADDRESS = ratelimit.Limit(capacity=10, per_seconds=60 * 60)
+RESETS_PER_ADDRESS = ratelimit.Limit(capacity=10, per_seconds=60 * 60)
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+@login_not_required
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        try:
+            ratelimit.consume("login-address", client_ip(request), LOGIN_ATTEMPTS_PER_ADDRESS)
+            ratelimit.check("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
+        except ratelimit.RateLimited as exc:
+            record("login.throttled", request=request, actor_label=email,
+                   organization=_org_of(email))
+            return too_many_requests(request, exc)
+        user = authenticate(request, email=email, password=form.cleaned_data["password"])
+        if user is not None:
+            login(request, user)  # rotates the session key
+            record("login", request=request, actor=user)
+            return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
+        try:
+            ratelimit.consume("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
+        except ratelimit.RateLimited:
+            pass  # the next attempt will be refused by the check above
+        record("login.failed", request=request, actor_label=email, organization=_org_of(email))
+        form.add_error(None, "The email address or password is not right.")
+    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+
+
+def _org_of(email: str):
+    user = User.objects.filter(email=email).select_related("organization").first()
+    return user.organization if user else None
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        record("logout", request=request)
+    logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@login_not_required
+def signup_view(request):
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratelimit.consume("signup", client_ip(request), SIGNUPS_PER_ADDRESS)
+            user = services.sign_up(**form.cleaned_data, request=request)
+        except ratelimit.RateLimited as exc:
+            return too_many_requests(request, exc)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            messages.success(request, f"Welcome to licensedesk, {user.organization.name}!")
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_not_required
+def forgot_password_view(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratelimit.consume("password-reset", client_ip(request), RESETS_PER_ADDRESS)
+        except ratelimit.RateLimited as exc:
+            return too_many_requests(request, exc)
+        services.request_password_reset(form.cleaned_data["email"], request=request)
+        return render(request, "accounts/forgot_password_sent.html")
+    return render(request, "accounts/forgot_password.html", {"form": form})
+
+
+def _set_password_from_link(request, token, purpose, max_age, template, action):
+    user = links.user_for_token(token, purpose, max_age)
+    if user is None:
+        return render(request, "accounts/link_invalid.html", status=400)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_password(user, form.cleaned_data["password"], request, action=action)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            logout(request)
+            messages.success(request, "Your password is set. You can log in now.")
+            return redirect(settings.LOGIN_URL)
+    return render(request, template, {"form": form, "link_user": user})
+
+
+@login_not_required
+def reset_password_view(request, token):
+    return _set_password_from_link(
+        request, token, "password_reset", settings.PASSWORD_RESET_MAX_AGE,
+        "accounts/reset_password.html", "password.reset",
+    )
+
+
+@login_not_required
+def accept_invitation_view(request, token):
+    return _set_password_from_link(
+        request, token, "invitation", settings.INVITATION_MAX_AGE,
+        "accounts/accept_invitation.html", "invitation.accept",
+    )

@@ -1,0 +1,24 @@
+from ninja import NinjaAPI
+
+from licensedesk.api import problems
+from licensedesk.api.auth import ActiveSessionAuth, TokenAuth
+
+api = NinjaAPI(
+    title="licensedesk API",
+    version="1",
+    description=(
+        "Authenticate with `Authorization: Bearer <personal access token>` (create one under "
+        "Profile → Access tokens) or with the browser session. Errors are RFC 9457 problem "
+        "details. Lists take `limit` and `offset` and answer `{items, count}`."
+    ),
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+)
+problems.install(api)
+
+# Each app contributes its own router.
+from licensedesk.accounts.api import router as accounts_router  # noqa: E402
+from licensedesk.audit.api import router as audit_router  # noqa: E402
+
+api.add_router("/", accounts_router)
+api.add_router("/audit-events", audit_router)

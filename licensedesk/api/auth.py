@@ -1,0 +1,23 @@
+from ninja.security import HttpBearer, SessionAuth
+
+from licensedesk.accounts.tokens import user_for_secret
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <personal access token>`; never a token in the URL."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        user = user_for_secret(token)
+        if user is not None:
+            request.user = user  # so permission checks and audit see the token's user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The browser session, with CSRF checked on unsafe methods."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None

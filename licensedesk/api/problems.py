@@ -1,0 +1,88 @@
+"""RFC 9457 problem details for every error the API returns."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from licensedesk.audit.services import record
+from licensedesk.core.errors import ServiceError
+from licensedesk.core.ratelimit import RateLimited
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid request",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+def problem(request, status: int, detail: str, code: str | None = None, **extra) -> JsonResponse:
+    body = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if code:
+        body["code"] = code
+    body.update(extra)
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
+def install(api) -> None:
+    @api.exception_handler(ServiceError)
+    def service_error(request, exc: ServiceError):
+        extra = {"field": exc.field} if exc.field else {}
+        return problem(request, exc.status, exc.message, exc.code, **extra)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", [])], "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors
+        ]
+        return problem(request, 422, "The request is not valid.", "validation_error", errors=errors)
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        response = problem(request, 401, "Give a valid token: Authorization: Bearer <token>.",
+                           "not_authenticated")
+        response["WWW-Authenticate"] = 'Bearer realm="licensedesk"'
+        return response
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return problem(request, 404, "Not found.", "not_found")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        if not getattr(exc, "right", None):
+            record("access.denied", request=request, changes={"path": request.path})
+        return problem(request, 403, "You don't have permission to do this.", "forbidden")
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request, exc: RateLimited):
+        response = problem(request, 429, str(exc), "rate_limited")
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return problem(request, exc.status_code, str(exc))
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        log.exception("API error on %s", request.path)
+        return problem(request, 500, "Something went wrong on our side.", "server_error")

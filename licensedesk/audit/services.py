@@ -1,0 +1,51 @@
+"""Recording audit events. Call `record` from services, in the transaction of the change."""
+
+from licensedesk.audit.models import AuditEvent
+from licensedesk.core.net import client_ip
+
+# Keys whose values must never reach the audit log.
+SECRET_KEYS = {"password", "password1", "password2", "token", "secret", "new_password"}
+
+
+def _clean(changes: dict | None) -> dict:
+    if not changes:
+        return {}
+    return {k: ("[redacted]" if k in SECRET_KEYS else v) for k, v in changes.items()}
+
+
+def record(
+    action: str,
+    *,
+    request=None,
+    actor=None,
+    organization=None,
+    target=None,
+    target_label: str = "",
+    actor_label: str = "",
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Write one audit event. The actor and company default to the request's user."""
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        if request.user.is_authenticated:
+            actor = request.user
+    if organization is None and actor is not None:
+        organization = actor.organization
+    ip = client_ip(request) if request is not None else None
+    agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
+    return AuditEvent.objects.create(
+        organization=organization,
+        actor=actor,
+        actor_label=(actor.email if actor is not None else actor_label)[:254],
+        action=action,
+        target_type=target._meta.model_name if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=(target_label or (str(target) if target is not None else ""))[:254],
+        changes=_clean(changes),
+        ip_address=ip or None,
+        user_agent=agent,
+    )
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields that changed."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}

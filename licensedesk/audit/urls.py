@@ -1,0 +1,7 @@
+from django.urls import path
+
+from licensedesk.audit import views
+
+app_name = "audit"
+
+urlpatterns = [path("", views.activity, name="activity")]

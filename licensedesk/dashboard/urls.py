@@ -1,0 +1,10 @@
+from django.urls import path
+
+from licensedesk.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
+]

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from licensedesk.api.api import api
+
+admin.site.site_header = "licensedesk back office"
+admin.site.site_title = "licensedesk back office"
+
+urlpatterns = [
+    path("", include("licensedesk.dashboard.urls")),
+    path("accounts/", include("licensedesk.accounts.urls")),
+    path("activity/", include("licensedesk.audit.urls")),
+    path("api/v1/", api.urls),
+    path("backoffice/", admin.site.urls),
+]
+
+handler403 = "licensedesk.core.views.forbidden"
+handler404 = "licensedesk.core.views.not_found"
+handler500 = "licensedesk.core.views.server_error"
