@@ -1,0 +1,108 @@
+import re
+
+from django.core import mail
+from django.test import Client
+
+from licensedesk.accounts.models import Role, User
+
+PASSWORD = "welcome aboard passphrase"
+
+
+def add_user(client, **overrides):
+    data = {
+        "first_name": "Ivan",
+        "last_name": "Invited",
+        "email": "ivan@northwind.example",
+        "phone": "",
+        "job_title": "Technician",
+        "role": Role.LICENSE_USER,
+    }
+    return client.post("/accounts/users/add/", {**data, **overrides})
+
+
+def invitation_path() -> str:
+    assert len(mail.outbox) == 1
+    return re.search(r"http://testserver(/accounts/invitation/\S+/)", mail.outbox[0].body)[1]
+
+
+def accept(client, path, password=PASSWORD):
+    return client.post(path, {"password": password, "password_again": password})
+
+
+def test_an_added_user_is_invited_and_can_then_log_in(login, world, run_jobs):
+    r = add_user(login(world.company_admin))
+    assert r.status_code == 302
+    user = User.objects.get(email="ivan@northwind.example")
+    assert user.organization == world.org
+    assert user.role == Role.LICENSE_USER
+    assert not user.has_usable_password()
+    run_jobs()
+    assert mail.outbox[0].to == ["ivan@northwind.example"]
+    path = invitation_path()
+
+    visitor = Client()
+    assert visitor.get(path).status_code == 200
+    assert accept(visitor, path).status_code == 302
+    r = visitor.post("/accounts/login/", {"email": "ivan@northwind.example", "password": PASSWORD})
+    assert r.status_code == 302
+    assert visitor.get("/").context["user"] == user
+
+
+def test_an_invited_user_cannot_log_in_before_accepting(login, world, run_jobs):
+    add_user(login(world.company_admin))
+    visitor = Client()
+    r = visitor.post("/accounts/login/", {"email": "ivan@northwind.example", "password": "!"})
+    assert r.status_code == 200
+    assert "_auth_user_id" not in visitor.session
+
+
+def test_the_link_is_dead_after_use(login, world, run_jobs):
+    add_user(login(world.company_admin))
+    run_jobs()
+    path = invitation_path()
+    accept(Client(), path)
+    assert Client().get(path).status_code == 400
+    assert accept(Client(), path, "hijacking the account now").status_code == 400
+    assert User.objects.get(email="ivan@northwind.example").check_password(PASSWORD)
+
+
+def test_the_link_is_dead_once_the_user_is_deleted(login, world, run_jobs):
+    admin = login(world.company_admin)
+    add_user(admin)
+    run_jobs()
+    path = invitation_path()
+    user = User.objects.get(email="ivan@northwind.example")
+    admin.post(f"/accounts/users/{user.pk}/delete/")
+    assert Client().get(path).status_code == 400
+
+
+def test_the_link_expires_after_a_week(login, world, run_jobs, settings):
+    add_user(login(world.company_admin))
+    run_jobs()
+    path = invitation_path()
+    settings.INVITATION_MAX_AGE = -1
+    assert Client().get(path).status_code == 400
+
+
+def test_an_invitation_can_be_sent_again(login, world, run_jobs):
+    admin = login(world.company_admin)
+    add_user(admin)
+    user = User.objects.get(email="ivan@northwind.example")
+    r = admin.post(f"/accounts/users/{user.pk}/invite/")
+    assert r.status_code == 302
+    run_jobs()
+    assert len(mail.outbox) == 2
+
+
+def test_an_accepted_invitation_is_not_sent_again(login, world, run_jobs):
+    admin = login(world.company_admin)
+    admin.post(f"/accounts/users/{world.license_user.pk}/invite/")
+    run_jobs()
+    assert mail.outbox == []
+
+
+def test_no_invitation_is_sent_for_an_outsider(login, world, run_jobs):
+    r = login(world.company_admin).post(f"/accounts/users/{world.outsider_user.pk}/invite/")
+    assert r.status_code == 404
+    run_jobs()
+    assert mail.outbox == []
