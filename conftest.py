@@ -25,9 +25,14 @@ def _test_settings(settings, tmp_path):
 
 def make_user(org, email, role=Role.LICENSE_USER, company_admin=False, **extra) -> User:
     return User.objects.create_user(
-        email=email, password=PASSWORD, organization=org, role=role,
-        is_company_admin=company_admin, first_name=extra.pop("first_name", email.split("@")[0].title()),
-        last_name=extra.pop("last_name", "Tester"), **extra,
+        email=email,
+        password=PASSWORD,
+        organization=org,
+        role=role,
+        is_company_admin=company_admin,
+        first_name=extra.pop("first_name", email.split("@")[0].title()),
+        last_name=extra.pop("last_name", "Tester"),
+        **extra,
     )
 
 

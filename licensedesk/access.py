@@ -5,10 +5,12 @@ without the right is refused (403)."""
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
+from licensedesk.customers.models import Customer
+from licensedesk.licenses.models import License, LicenseGrant
 
 
 def is_partner_user(user) -> bool:
@@ -38,6 +40,46 @@ def audit_events_visible_to(user) -> QuerySet:
     if not is_company_admin(user):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(organization_id=user.organization_id)
+
+
+def licenses_visible_to(user) -> QuerySet:
+    """Registered licenses the user may see: all of the company's for a License Admin, only
+    the granted ones for a License User, none for anyone else. Everything derived from a
+    license (files, activations, installations, counts, exports) starts from this."""
+    if not has_license_role(user):
+        return License.objects.none()
+    licenses = License.objects.filter(organization_id=user.organization_id)
+    if user.role == Role.LICENSE_USER:
+        licenses = licenses.filter(
+            Exists(LicenseGrant.objects.filter(license_id=OuterRef("pk"), user_id=user.pk))
+        )
+    return licenses
+
+
+def customers_visible_to(user) -> QuerySet:
+    """A License Admin sees every customer of the company; a License User sees the customers
+    of the licenses granted to them and those they created."""
+    if not has_license_role(user):
+        return Customer.objects.none()
+    customers = Customer.objects.filter(organization_id=user.organization_id)
+    if user.role == Role.LICENSE_USER:
+        granted = LicenseGrant.objects.filter(user_id=user.pk, license__customer_id=OuterRef("pk"))
+        customers = customers.filter(Q(Exists(granted)) | Q(created_by_id=user.pk))
+    return customers
+
+
+def license_users_of(user) -> QuerySet:
+    """The active License Users of the caller's company (the ones licenses are granted to)."""
+    return users_visible_to(user).filter(is_active=True, role=Role.LICENSE_USER)
+
+
+def can_manage_visibility(user) -> bool:
+    return is_license_admin(user)
+
+
+def can_manage_customers(user) -> bool:
+    """Renaming and removing customers touches licenses the user may not see: admins only."""
+    return is_license_admin(user)
 
 
 class Forbidden(PermissionDenied):

@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "licensedesk.api",
     "licensedesk.outbox",
     "licensedesk.dashboard",
+    "licensedesk.catalog",
+    "licensedesk.customers",
+    "licensedesk.licenses",
+    "licensedesk.care",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +183,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LICENSEDESK_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The first group of every SLC this installation issues.
+LICENSEDESK_ISSUER = env("LICENSEDESK_ISSUER", "M01")
 
 # Webhooks to private addresses are refused unless this is set (tests set it).
 ALLOW_PRIVATE_WEBHOOKS = envbool("LICENSEDESK_ALLOW_PRIVATE_WEBHOOKS")

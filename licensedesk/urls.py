@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("licensedesk.dashboard.urls")),
     path("accounts/", include("licensedesk.accounts.urls")),
     path("activity/", include("licensedesk.audit.urls")),
+    path("licenses/", include("licensedesk.licenses.urls")),
+    path("customers/", include("licensedesk.customers.urls")),
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),
 ]

@@ -15,7 +15,11 @@ from licensedesk.outbox.registry import enqueue
 PROFILE_FIELDS = ("first_name", "last_name", "phone", "job_title")
 ADMIN_EDITABLE_FIELDS = (*PROFILE_FIELDS, "email", "role", "is_company_admin")
 MAX_LENGTHS = {
-    "first_name": 150, "last_name": 150, "phone": 40, "job_title": 100, "email": 254,
+    "first_name": 150,
+    "last_name": 150,
+    "phone": 40,
+    "job_title": 100,
+    "email": 254,
 }
 
 
@@ -31,7 +35,9 @@ def clean_email(email: str, exclude_pk=None) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ServiceError("Enter a valid email address.", code="invalid_email", field="email") from exc
+        raise ServiceError(
+            "Enter a valid email address.", code="invalid_email", field="email"
+        ) from exc
     taken = User.objects.filter(email__iexact=email)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
@@ -141,9 +147,9 @@ def update_user(admin: User, user: User, data: dict, request=None) -> User:
         user.role = _clean_role(data["role"])
     if "is_company_admin" in data:
         user.is_company_admin = bool(data["is_company_admin"])
-        if before["is_company_admin"] and not user.is_company_admin:
-            if not _other_active_admins(user):
-                raise ServiceError(
+        demoted = before["is_company_admin"] and not user.is_company_admin
+        if demoted and not _other_active_admins(user):
+            raise ServiceError(
                     "A company always keeps at least one administrator.",
                     code="last_admin",
                     field="is_company_admin",
@@ -164,9 +170,7 @@ def deactivate_user(admin: User, user: User, request=None) -> None:
     if not user.is_active:
         return
     if user.is_company_admin and not _other_active_admins(user):
-        raise ServiceError(
-            "A company always keeps at least one administrator.", code="last_admin"
-        )
+        raise ServiceError("A company always keeps at least one administrator.", code="last_admin")
     user.is_active = False
     user.deactivated_at = timezone.now()
     user.save(update_fields=["is_active", "deactivated_at"])

@@ -32,9 +32,7 @@ class AuditEventOut(Schema):
 
 @router.get("", response=list[AuditEventOut])
 @paginate
-def list_audit_events(
-    request, action: str = "", actor: str = "", since: str = "", until: str = ""
-):
+def list_audit_events(request, action: str = "", actor: str = "", since: str = "", until: str = ""):
     """The company's audit log, newest first (company administrators)."""
     access.require(request, access.is_company_admin(request.auth), "company_admin")
     params = {"action": action, "actor": actor, "since": since, "until": until}

@@ -25,9 +25,9 @@ def record(
     changes: dict | None = None,
 ) -> AuditEvent:
     """Write one audit event. The actor and company default to the request's user."""
-    if actor is None and request is not None and getattr(request, "user", None) is not None:
-        if request.user.is_authenticated:
-            actor = request.user
+    request_user = getattr(request, "user", None)
+    if actor is None and request_user is not None and request_user.is_authenticated:
+        actor = request_user
     if organization is None and actor is not None:
         organization = actor.organization
     ip = client_ip(request) if request is not None else None

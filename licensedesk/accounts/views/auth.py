@@ -1,5 +1,7 @@
 """Signing up, logging in and out, password resets and invitations."""
 
+import contextlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -47,18 +49,18 @@ def login_view(request):
             ratelimit.consume("login-address", client_ip(request), LOGIN_ATTEMPTS_PER_ADDRESS)
             ratelimit.check("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
         except ratelimit.RateLimited as exc:
-            record("login.throttled", request=request, actor_label=email,
-                   organization=_org_of(email))
+            record(
+                "login.throttled", request=request, actor_label=email, organization=_org_of(email)
+            )
             return too_many_requests(request, exc)
         user = authenticate(request, email=email, password=form.cleaned_data["password"])
         if user is not None:
             login(request, user)  # rotates the session key
             record("login", request=request, actor=user)
             return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
-        try:
+        # Once empty, the next attempt is refused by the check above.
+        with contextlib.suppress(ratelimit.RateLimited):
             ratelimit.consume("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
-        except ratelimit.RateLimited:
-            pass  # the next attempt will be refused by the check above
         record("login.failed", request=request, actor_label=email, organization=_org_of(email))
         form.add_error(None, "The email address or password is not right.")
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
@@ -130,14 +132,22 @@ def _set_password_from_link(request, token, purpose, max_age, template, action):
 @login_not_required
 def reset_password_view(request, token):
     return _set_password_from_link(
-        request, token, "password_reset", settings.PASSWORD_RESET_MAX_AGE,
-        "accounts/reset_password.html", "password.reset",
+        request,
+        token,
+        "password_reset",
+        settings.PASSWORD_RESET_MAX_AGE,
+        "accounts/reset_password.html",
+        "password.reset",
     )
 
 
 @login_not_required
 def accept_invitation_view(request, token):
     return _set_password_from_link(
-        request, token, "invitation", settings.INVITATION_MAX_AGE,
-        "accounts/accept_invitation.html", "invitation.accept",
+        request,
+        token,
+        "invitation",
+        settings.INVITATION_MAX_AGE,
+        "accounts/accept_invitation.html",
+        "invitation.accept",
     )

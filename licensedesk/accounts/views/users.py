@@ -18,8 +18,10 @@ def user_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(
-            Q(first_name__icontains=query) | Q(last_name__icontains=query)
-            | Q(email__icontains=query) | Q(job_title__icontains=query)
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(job_title__icontains=query)
         )
     status = request.GET.get("status", "active")
     if status == "active":
@@ -29,9 +31,7 @@ def user_list(request):
     page = Paginator(users.order_by("last_name", "first_name", "id"), 50).get_page(
         request.GET.get("page")
     )
-    return render(
-        request, "accounts/user_list.html", {"page": page, "q": query, "status": status}
-    )
+    return render(request, "accounts/user_list.html", {"page": page, "q": query, "status": status})
 
 
 @access.company_admin_required
@@ -74,7 +74,9 @@ def user_delete(request, user_id):
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"{user} was deleted. Their sessions and tokens no longer work.")
+            messages.success(
+                request, f"{user} was deleted. Their sessions and tokens no longer work."
+            )
             if user.pk == request.user.pk:
                 return redirect("accounts:login")
         return redirect("accounts:user_list")

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         worker = None
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "licensedesk", "worker"])  # noqa: S603
-        self.stdout.write(f"licensedesk is serving on http://{host}:{port}/ (data in {settings.DATA_DIR})")
+        self.stdout.write(
+            f"licensedesk is serving on http://{host}:{port}/ (data in {settings.DATA_DIR})"
+        )
         try:
             _Gunicorn(
                 {

@@ -1,0 +1,29 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from licensedesk.care.services import add_period
+from licensedesk.core.errors import ServiceError
+from licensedesk.licenses.codes import normalize
+from licensedesk.licenses.models import License
+
+
+class Command(BaseCommand):
+    help = "Renew (or start) Care on an SLC: adds a new Care period."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slc")
+        parser.add_argument("--level", required=True)
+        parser.add_argument("--until", required=True, type=date.fromisoformat)
+
+    def handle(self, *args, slc, level, until, **opts):
+        lic = License.objects.filter(code=normalize(slc)).first()
+        if lic is None:
+            raise CommandError(f"No license {slc!r}.")
+        try:
+            period = add_period(lic, level, until)
+        except ServiceError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            f"{lic.code}: {period.level} from {period.starts_on} until {period.ends_on}"
+        )

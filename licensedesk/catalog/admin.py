@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from licensedesk.catalog.models import Product, ProductVersion
+
+
+class VersionInline(admin.TabularInline):
+    model = ProductVersion
+    extra = 1
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
+    inlines = [VersionInline]

@@ -1,0 +1,26 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, label, key):
+    """A column header that sorts by `key`, and reverses when already sorted by it."""
+    request = context["request"]
+    current = request.GET.get("ordering") or context.get("ordering", "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    arrow = ""
+    if current == key:
+        params["ordering"], arrow = f"-{key}", " ▲"
+    elif current == f"-{key}":
+        params["ordering"], arrow = key, " ▼"
+    else:
+        params["ordering"] = key
+    return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
+
+
+@register.filter
+def care_badge(status):
+    return {"active": "ok", "ending": "warn", "expired": "bad"}.get(status, "muted")

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from licensedesk.customers.models import Customer
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "created_at")
+    search_fields = ("name", "organization__name")
+    list_filter = ("organization",)
+    list_select_related = ("organization",)

@@ -1,0 +1,183 @@
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from licensedesk import access
+from licensedesk.licenses import codes, queries, services
+
+router = Router(tags=["licenses"])
+
+
+class ProductOut(Schema):
+    code: str
+    name: str
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+
+
+class DevicesOut(Schema):
+    total: int
+    used: int
+
+
+class CareOut(Schema):
+    level: str | None
+    ends_on: date | None
+    status: str
+
+
+class LicenseOut(Schema):
+    slc: str
+    product: ProductOut
+    version: str
+    customer: CustomerRef | None
+    description: str
+    device_licenses: DevicesOut
+    care: CareOut
+    expires_on: date | None
+    registered_at: datetime | None
+
+    @staticmethod
+    def resolve_slc(obj):
+        return obj.code
+
+    @staticmethod
+    def resolve_version(obj):
+        return obj.version.name
+
+    @staticmethod
+    def resolve_device_licenses(obj):
+        return {"total": obj.device_licenses, "used": obj.devices_used}
+
+    @staticmethod
+    def resolve_care(obj):
+        return {
+            "level": obj.care_level or None,
+            "ends_on": obj.care_ends_on,
+            "status": obj.care_status,
+        }
+
+
+class RegisterIn(Schema):
+    model_config = {"extra": "forbid"}
+    slc: str = Field(max_length=100)
+    customer_id: int | None = None
+    new_customer: str | None = Field(None, max_length=200)
+    description: str = Field("", max_length=services.MAX_DESCRIPTION)
+
+
+class LicensePatch(Schema):
+    model_config = {"extra": "forbid"}
+    customer_id: int | None = None
+    new_customer: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=services.MAX_DESCRIPTION)
+
+
+class VisibilityIn(Schema):
+    model_config = {"extra": "forbid"}
+    user_ids: list[int] = Field(max_length=10_000)
+
+
+class VisibleUser(Schema):
+    id: int
+    email: str
+    name: str
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.get_full_name()
+
+
+class VisibilityOut(Schema):
+    user_ids: list[int]
+    users: list[VisibleUser]
+
+
+def _license_role(request):
+    access.require(request, access.has_license_role(request.auth), "license_role")
+
+
+def _visible(request, slc):
+    _license_role(request)
+    return get_object_or_404(
+        queries.with_list_details(access.licenses_visible_to(request.auth)),
+        code=codes.normalize(slc),
+    )
+
+
+@router.get("", response=list[LicenseOut])
+@paginate
+def list_licenses(
+    request,
+    search: str = "",
+    customer: str = "",
+    product: str = "",
+    care_status: str = "",
+    ordering: str = "",
+):
+    """Licenses you may see. `customer` is an id or `none` (Unspecified); `care_status` is
+    active, ending, expired or none; `ordering` one of slc, product, customer, care_end,
+    devices, registered (prefix `-` to reverse)."""
+    _license_role(request)
+    params = {
+        "search": search,
+        "customer": customer,
+        "product": product,
+        "care_status": care_status,
+        "ordering": ordering,
+    }
+    return queries.with_list_details(queries.find_licenses(request.auth, params))
+
+
+@router.post("", response={201: LicenseOut})
+def register_license(request, payload: RegisterIn):
+    """Register an SLC for your company, for an existing customer or a new one."""
+    _license_role(request)
+    lic = services.register(
+        request.auth,
+        payload.slc,
+        customer_id=payload.customer_id,
+        new_customer=payload.new_customer,
+        description=payload.description,
+        request=request,
+    )
+    return 201, _visible(request, lic.code)
+
+
+@router.get("/{slc}", response=LicenseOut)
+def get_license(request, slc: str):
+    return _visible(request, slc)
+
+
+@router.patch("/{slc}", response=LicenseOut)
+def patch_license(request, slc: str, payload: LicensePatch):
+    """Change the customer or the description. The SLC, company and product never change."""
+    lic = _visible(request, slc)
+    services.update_license(request.auth, lic, payload.dict(exclude_unset=True), request)
+    return _visible(request, slc)
+
+
+def _visibility(lic):
+    users = [g.user for g in lic.grants.select_related("user").order_by("user__email")]
+    return {"user_ids": [u.pk for u in users], "users": users}
+
+
+@router.get("/{slc}/visibility", response=VisibilityOut)
+def get_visibility(request, slc: str):
+    """The License Users granted this license (License Admins see every license)."""
+    lic = _visible(request, slc)
+    access.require(request, access.can_manage_visibility(request.auth), "license_visibility")
+    return _visibility(lic)
+
+
+@router.put("/{slc}/visibility", response=VisibilityOut)
+def put_visibility(request, slc: str, payload: VisibilityIn):
+    lic = _visible(request, slc)
+    access.require(request, access.can_manage_visibility(request.auth), "license_visibility")
+    services.set_visibility(request.auth, lic, payload.user_ids, request=request)
+    return _visibility(lic)

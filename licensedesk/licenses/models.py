@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.db import models
+
+from licensedesk.care import status as care_status
+
+
+class License(models.Model):
+    """A software license code (SLC) issued by the vendor. Invisible to partners until a
+    company registers it; from then on it belongs to that company."""
+
+    code = models.CharField("SLC", max_length=40, unique=True)
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        "catalog.ProductVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    sequence = models.PositiveIntegerField()
+    device_licenses = models.PositiveIntegerField(default=0)
+    devices_used = models.PositiveIntegerField(default=0)
+    addons = models.ManyToManyField("catalog.Product", blank=True, related_name="+")
+    expires_on = models.DateField("license expiry", null=True, blank=True)
+    # The current Care period, kept here for fast lists; the history is in CarePeriod.
+    care_level = models.CharField(max_length=20, blank=True)
+    care_ends_on = models.DateField(null=True, blank=True)
+    sold_to = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The partner the code was sold to; anyone may register it if empty.",
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    # Registration by a partner company.
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="licenses",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="licenses",
+    )
+    description = models.CharField(max_length=500, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    registered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["organization", "code"]),
+            models.Index(fields=["organization", "care_ends_on"]),
+            models.Index(fields=["organization", "customer"]),
+            models.Index(fields=["organization", "-registered_at"]),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_registered(self) -> bool:
+        return self.organization_id is not None
+
+    @property
+    def care_status(self) -> str:
+        return care_status.status_of(self.care_ends_on)
+
+    @property
+    def care_status_label(self) -> str:
+        return care_status.LABELS[self.care_status]
+
+
+class LicenseGrant(models.Model):
+    """A License User may see this license."""
+
+    license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="license_grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["license", "user"], name="grant_unique")]
+        indexes = [models.Index(fields=["user", "license"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.license}"

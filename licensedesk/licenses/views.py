@@ -1,0 +1,215 @@
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from licensedesk import access
+from licensedesk.care import status as care_status
+from licensedesk.catalog.models import Product
+from licensedesk.core import ratelimit
+from licensedesk.core.errors import ServiceError
+from licensedesk.core.responses import too_many_requests
+from licensedesk.licenses import queries, services
+from licensedesk.licenses.forms import LicenseEditForm, RegisterForm
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def _visible_license(request, code):
+    return get_object_or_404(
+        access.licenses_visible_to(request.user).select_related(
+            "product", "version", "customer", "registered_by"
+        ),
+        code=code,
+    )
+
+
+@access.license_role_required
+def license_list(request):
+    licenses = queries.with_list_details(queries.find_licenses(request.user, request.GET))
+    size = queries.parse_int(request.GET.get("size"))
+    page = Paginator(licenses, size if size in PAGE_SIZES else 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "params": request.GET,
+        "ordering": request.GET.get("ordering") or queries.DEFAULT_ORDERING,
+        "products": Product.objects.filter(kind=Product.Kind.EDITION),
+        "care_choices": care_status.CHOICES,
+        "customers": access.customers_visible_to(request.user).only("id", "name"),
+        "can_grant": access.can_manage_visibility(request.user),
+    }
+    if context["can_grant"]:
+        context["license_users"] = access.license_users_of(request.user)
+    return render(request, "licenses/license_list.html", context)
+
+
+@access.license_role_required
+def license_export(request):
+    """CSV of exactly what the list shows with these filters, streamed in constant memory."""
+    licenses = queries.with_list_details(queries.find_licenses(request.user, request.GET))
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    header = [
+        "SLC",
+        "Product",
+        "Version",
+        "Customer",
+        "Description",
+        "Device licenses used",
+        "Device licenses",
+        "Care level",
+        "Care ends",
+        "Care status",
+        "Registered",
+    ]
+
+    def rows():
+        yield writer.writerow(header)
+        for lic in licenses.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    lic.code,
+                    lic.product.name,
+                    lic.version.name,
+                    lic.customer.name if lic.customer else "Unspecified",
+                    _csv_safe(lic.description),
+                    lic.devices_used,
+                    lic.device_licenses,
+                    lic.care_level,
+                    lic.care_ends_on or "",
+                    lic.care_status_label,
+                    lic.registered_at.date() if lic.registered_at else "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="licenses.csv"'
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Keep spreadsheet programs from running a description as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@access.license_role_required
+def license_register(request):
+    customers = access.customers_visible_to(request.user).only("id", "name")
+    form = RegisterForm(request.POST or None, initial={"slc": request.GET.get("slc", "")})
+    form.set_customers(customers)
+    preset = queries.parse_int(request.GET.get("customer"))
+    if preset and not form.is_bound:
+        form.initial["customer_id"] = preset
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lic = services.register(
+                request.user,
+                data["slc"],
+                customer_id=data["customer_id"],
+                new_customer=data["new_customer"],
+                description=data["description"],
+                request=request,
+            )
+        except ratelimit.RateLimited as exc:
+            return too_many_requests(request, exc)
+        except services.AlreadyRegistered as exc:
+            existing = (
+                exc.license
+                if access.licenses_visible_to(request.user).filter(pk=exc.license.pk).exists()
+                else None
+            )
+            form.add_error("slc", exc.message)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"{lic.code} is registered.")
+            return redirect("licenses:detail", code=lic.code)
+    template = (
+        "licenses/register_dialog.html" if request.GET.get("partial") else "licenses/register.html"
+    )
+    return render(request, template, {"form": form, "existing": existing})
+
+
+@access.license_role_required
+def license_detail(request, code):
+    lic = _visible_license(request, code)
+    context = {
+        "license": lic,
+        "care_periods": lic.care_periods.order_by("-starts_on"),
+        "addons": lic.addons.all(),
+        "can_grant": access.can_manage_visibility(request.user),
+    }
+    if context["can_grant"]:
+        granted = set(lic.grants.values_list("user_id", flat=True))
+        context["license_users"] = [
+            (u, u.pk in granted) for u in access.license_users_of(request.user)
+        ]
+    return render(request, "licenses/license_detail.html", context)
+
+
+@access.license_role_required
+def license_edit(request, code):
+    lic = _visible_license(request, code)
+    form = LicenseEditForm(
+        request.POST or None,
+        initial={"customer_id": lic.customer_id, "description": lic.description},
+    ).set_customers(access.customers_visible_to(request.user).only("id", "name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_license(request.user, lic, form.cleaned_data, request=request)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"{lic.code} was saved.")
+            return redirect("licenses:detail", code=lic.code)
+    return render(request, "licenses/license_edit.html", {"form": form, "license": lic})
+
+
+@require_POST
+@access.license_role_required
+def license_visibility(request, code):
+    lic = _visible_license(request, code)
+    access.require(request, access.can_manage_visibility(request.user), "license_visibility")
+    try:
+        services.set_visibility(request.user, lic, request.POST.getlist("user_ids"), request)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Who can see this license was saved.")
+    return redirect("licenses:detail", code=lic.code)
+
+
+@require_POST
+@access.license_role_required
+def license_bulk_grant(request):
+    access.require(request, access.can_manage_visibility(request.user), "license_visibility")
+    ids = [i for i in (queries.parse_int(v) for v in request.POST.getlist("license_ids")) if i]
+    action = request.POST.get("action")
+    if not ids or action not in ("grant", "revoke"):
+        messages.error(request, "Select licenses and a user first.")
+    else:
+        try:
+            changed = services.bulk_grant(
+                request.user,
+                ids,
+                request.POST.get("user_id"),
+                grant=action == "grant",
+                request=request,
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            verb = "granted" if action == "grant" else "revoked"
+            messages.success(request, f"Access {verb} on {changed} license(s).")
+    back = request.POST.get("back", "")
+    return redirect(reverse("licenses:list") + ("?" + back if back else ""))
