@@ -1,0 +1,89 @@
+"""Walk every URL pattern and check that an anonymous caller gets nothing but a login page
+(or a 401 from the API), except for an explicit allowlist of public pages."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {
+    "accounts:login",
+    "accounts:signup",
+    "accounts:forgot_password",
+    "accounts:reset_password",
+    "accounts:accept_invitation",
+    "dashboard:health",
+    "api:openapi-json",
+    "api:openapi-view",
+    "admin:login",
+}
+DUMMY = {
+    "int": "1",
+    "str": "x",
+    "slug": "x",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+    "path": "x",
+}
+
+
+def _route(pattern) -> str:
+    """A concrete path for one pattern: parameters become dummy values."""
+    text = str(pattern.pattern)
+    if hasattr(pattern.pattern, "_route"):  # path("…/<int:pk>/")
+        return re.sub(r"<(?:(\w+):)?\w+>", lambda m: DUMMY.get(m[1] or "str", "x"), text)
+    # re_path: named groups become "x", anchors go
+    text = re.sub(r"\(\?P<\w+>[^)]*\)", "x", text)
+    return text.lstrip("^").rstrip("$").replace("\\", "")
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}{p.namespace}:"
+            yield from _walk(p.url_patterns, prefix + _route(p), ns)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name or p.lookup_str}", "/" + prefix + _route(p)
+
+
+ALL = sorted(set(_walk(get_resolver().url_patterns)))
+
+
+def test_the_walk_finds_the_apps_pages():
+    names = {name for name, _ in ALL}
+    assert {
+        "accounts:user_list",
+        "accounts:user_delete",
+        "audit:activity",
+        "dashboard:home",
+        "admin:index",
+    } <= names
+    assert any(path.startswith("/api/v1/users") for _, path in ALL)
+    assert len(ALL) > 30
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name,path", [p for p in ALL if p[0] not in PUBLIC])
+def test_anonymous_callers_are_sent_to_log_in(db, name, path, method):
+    r = getattr(Client(), method)(path)
+    if name == "api:api-root":  # no operation of its own
+        assert r.status_code == 404
+    elif path.startswith("/api/"):
+        assert r.status_code in (401, 405), (name, path, r.status_code)
+        if r.status_code == 401:
+            assert r["Content-Type"] == "application/problem+json"
+    elif name.startswith("admin:"):  # the back office: its own login page or ours
+        assert r.status_code in (302, 405), (name, path, r.status_code)
+        if r.status_code == 302:
+            assert r["Location"].startswith(("/backoffice/login/", "/accounts/login/")), path
+    else:
+        assert r.status_code == 302, (name, path, r.status_code)
+        assert r["Location"].startswith("/accounts/login/?next="), (name, path)
+
+
+@pytest.mark.parametrize("name,path", [p for p in ALL if p[0] in PUBLIC])
+def test_the_allowlisted_pages_answer_anonymous_callers(db, name, path):
+    r = Client().get(path)
+    assert r.status_code in (200, 400), (name, path, r.status_code)
