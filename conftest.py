@@ -9,6 +9,8 @@ from django.test import Client
 from licensedesk.accounts import tokens
 from licensedesk.accounts.models import Organization, Role, User
 
+pytest_plugins = ["licensedesk.core.tests.browser"]
+
 PASSWORD = "correct horse battery staple"
 
 

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
 from licensedesk.customers.models import Customer
+from licensedesk.groups.models import LicenseGroup
 from licensedesk.licenses.models import License, LicenseGrant
 
 
@@ -66,6 +67,28 @@ def customers_visible_to(user) -> QuerySet:
         granted = LicenseGrant.objects.filter(user_id=user.pk, license__customer_id=OuterRef("pk"))
         customers = customers.filter(Q(Exists(granted)) | Q(created_by_id=user.pk))
     return customers
+
+
+def groups_visible_to(user) -> QuerySet:
+    """Every license role sees the company's groups; inside a group, only the licenses it may
+    see (always combine a group's licenses with `licenses_visible_to`)."""
+    if not has_license_role(user):
+        return LicenseGroup.objects.none()
+    return LicenseGroup.objects.filter(organization_id=user.organization_id)
+
+
+def can_edit_group(user, group) -> bool:
+    """License Admins manage every group; License Users the groups they created."""
+    if not has_license_role(user) or group.organization_id != user.organization_id:
+        return False
+    return user.role == Role.LICENSE_ADMIN or group.created_by_id == user.pk
+
+
+def groups_editable_by(user) -> QuerySet:
+    groups = groups_visible_to(user)
+    if user.is_authenticated and user.role == Role.LICENSE_USER:
+        groups = groups.filter(created_by_id=user.pk)
+    return groups
 
 
 def license_users_of(user) -> QuerySet:

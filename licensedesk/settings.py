@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "licensedesk.customers",
     "licensedesk.licenses",
     "licensedesk.care",
+    "licensedesk.groups",
 ]
 
 MIDDLEWARE = [
@@ -159,7 +160,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env("LICENSEDESK_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from here
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

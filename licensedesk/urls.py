@@ -12,6 +12,7 @@ urlpatterns = [
     path("activity/", include("licensedesk.audit.urls")),
     path("licenses/", include("licensedesk.licenses.urls")),
     path("customers/", include("licensedesk.customers.urls")),
+    path("groups/", include("licensedesk.groups.urls")),
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),
 ]

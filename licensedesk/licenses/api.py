@@ -31,6 +31,11 @@ class CareOut(Schema):
     status: str
 
 
+class GroupRef(Schema):
+    id: int
+    name: str
+
+
 class LicenseOut(Schema):
     slc: str
     product: ProductOut
@@ -41,6 +46,7 @@ class LicenseOut(Schema):
     care: CareOut
     expires_on: date | None
     registered_at: datetime | None
+    groups: list[GroupRef]
 
     @staticmethod
     def resolve_slc(obj):
@@ -53,6 +59,10 @@ class LicenseOut(Schema):
     @staticmethod
     def resolve_device_licenses(obj):
         return {"total": obj.device_licenses, "used": obj.devices_used}
+
+    @staticmethod
+    def resolve_groups(obj):
+        return list(obj.groups.all())
 
     @staticmethod
     def resolve_care(obj):
@@ -69,6 +79,7 @@ class RegisterIn(Schema):
     customer_id: int | None = None
     new_customer: str | None = Field(None, max_length=200)
     description: str = Field("", max_length=services.MAX_DESCRIPTION)
+    group_ids: list[int] = Field(default_factory=list, max_length=1000)
 
 
 class LicensePatch(Schema):
@@ -118,17 +129,19 @@ def list_licenses(
     customer: str = "",
     product: str = "",
     care_status: str = "",
+    group: str = "",
     ordering: str = "",
 ):
     """Licenses you may see. `customer` is an id or `none` (Unspecified); `care_status` is
-    active, ending, expired or none; `ordering` one of slc, product, customer, care_end,
-    devices, registered (prefix `-` to reverse)."""
+    active, ending, expired or none; `group` a license group id; `ordering` one of slc,
+    product, customer, care_end, devices, registered (prefix `-` to reverse)."""
     _license_role(request)
     params = {
         "search": search,
         "customer": customer,
         "product": product,
         "care_status": care_status,
+        "group": group,
         "ordering": ordering,
     }
     return queries.with_list_details(queries.find_licenses(request.auth, params))
@@ -144,6 +157,7 @@ def register_license(request, payload: RegisterIn):
         customer_id=payload.customer_id,
         new_customer=payload.new_customer,
         description=payload.description,
+        group_ids=payload.group_ids,
         request=request,
     )
     return 201, _visible(request, lic.code)

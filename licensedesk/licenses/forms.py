@@ -43,7 +43,19 @@ class RegisterForm(ServiceFormMixin, CustomerChoiceMixin):
         label="License description",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    field_order = ["slc", "customer_id", "new_customer", "description"]
+    group_ids = forms.TypedMultipleChoiceField(
+        label="License groups",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    field_order = ["slc", "customer_id", "new_customer", "description", "group_ids"]
+
+    def set_groups(self, groups):
+        self.fields["group_ids"].choices = [(g.pk, g.name) for g in groups]
+        if not self.fields["group_ids"].choices:
+            del self.fields["group_ids"]
+        return self
 
 
 class LicenseEditForm(ServiceFormMixin, CustomerChoiceMixin):

@@ -1,7 +1,7 @@
 """Finding licenses: one function builds the list for the page, the API and the CSV export,
 so all three show exactly the same rows."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from licensedesk import access
 from licensedesk.care import status as care_status
@@ -26,8 +26,8 @@ def parse_int(value):
 
 def find_licenses(user, params):
     """The licenses `user` may see, narrowed by `params` (a dict or QueryDict): search,
-    customer (an id, or "none" for Unspecified), product (a code or id), care_status,
-    ordering (a key of ORDERINGS, optionally prefixed with "-")."""
+    customer (an id, or "none" for Unspecified), product (a code or id), care_status, group
+    (an id), ordering (a key of ORDERINGS, optionally prefixed with "-")."""
     licenses = access.licenses_visible_to(user)
     search = " ".join(str(params.get("search") or params.get("q") or "").split())[:100]
     if search:
@@ -50,6 +50,9 @@ def find_licenses(user, params):
     status = params.get("care_status")
     if status in care_status.LABELS:
         licenses = licenses.filter(care_status.status_q(status))
+    group = parse_int(params.get("group"))
+    if group is not None:
+        licenses = licenses.filter(memberships__group_id=group)
     return licenses.order_by(*ordering_of(params.get("ordering")))
 
 
@@ -64,4 +67,8 @@ def ordering_of(key) -> list[str]:
 
 def with_list_details(licenses):
     """What a list row shows, loaded in a fixed number of queries whatever the page size."""
-    return licenses.select_related("product", "version", "customer")
+    from licensedesk.groups.models import LicenseGroup
+
+    return licenses.select_related("product", "version", "customer").prefetch_related(
+        Prefetch("groups", queryset=LicenseGroup.objects.only("id", "name").order_by("name"))
+    )

@@ -11,6 +11,7 @@ from licensedesk.audit.services import record
 from licensedesk.core import ratelimit
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.customers.services import customer_for, get_or_create_customer
+from licensedesk.groups.models import Membership
 from licensedesk.licenses import codes
 from licensedesk.licenses.models import License, LicenseGrant
 
@@ -64,7 +65,14 @@ def _resolve_customer(user, customer_id, new_customer, request):
 
 
 def register(
-    user, code, *, customer_id=None, new_customer=None, description="", request=None, after=None
+    user,
+    code,
+    *,
+    customer_id=None,
+    new_customer=None,
+    description="",
+    group_ids=(),
+    request=None,
 ) -> License:
     """Register an SLC for the user's company. Every reason a code cannot be taken (never
     issued, sold to another partner, registered by another company) gets the same answer."""
@@ -74,7 +82,13 @@ def register(
     ratelimit.check("register-company", org_key, FAILURES_PER_COMPANY)
     try:
         return _register(
-            user, codes.normalize(code), customer_id, new_customer, description, request, after
+            user,
+            codes.normalize(code),
+            customer_id,
+            new_customer,
+            description,
+            group_ids,
+            request,
         )
     except ServiceError as exc:
         if exc.code in ("slc_unavailable", "invalid_slc_format"):
@@ -89,7 +103,7 @@ def register(
 
 
 @transaction.atomic
-def _register(user, code, customer_id, new_customer, description, request, after):
+def _register(user, code, customer_id, new_customer, description, group_ids, request):
     if not codes.is_well_formed(code):
         raise ServiceError(
             "This is not a license code. It looks like M01-C01-251-01-7K3QF9.",
@@ -128,9 +142,23 @@ def _register(user, code, customer_id, new_customer, description, request, after
         target=lic,
         changes={"customer": customer.name if customer else None, "description": description},
     )
-    if after is not None:
-        after(lic)  # e.g. add to groups, in the same transaction
+    if group_ids:
+        _add_to_groups(user, lic, group_ids)
     return lic
+
+
+def _add_to_groups(user, lic, group_ids) -> None:
+    wanted = set(group_ids)
+    groups = list(access.groups_editable_by(user).filter(pk__in=wanted))
+    if len(groups) != len(wanted):
+        raise ServiceError(
+            "Choose license groups of your company that you may change.",
+            code="unknown_groups",
+            field="group_ids",
+        )
+    Membership.objects.bulk_create(
+        [Membership(group=g, license=lic, added_by=user) for g in groups], ignore_conflicts=True
+    )
 
 
 def can_edit(user, lic: License) -> bool:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<str:code>/", views.license_detail, name="detail"),
     path("<str:code>/edit/", views.license_edit, name="edit"),
     path("<str:code>/visibility/", views.license_visibility, name="visibility"),
+    path("<str:code>/groups/", views.license_groups, name="groups"),
 ]

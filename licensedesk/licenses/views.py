@@ -41,6 +41,8 @@ def license_list(request):
         "care_choices": care_status.CHOICES,
         "customers": access.customers_visible_to(request.user).only("id", "name"),
         "can_grant": access.can_manage_visibility(request.user),
+        "groups": access.groups_visible_to(request.user).only("id", "name"),
+        "editable_groups": access.groups_editable_by(request.user).only("id", "name"),
     }
     if context["can_grant"]:
         context["license_users"] = access.license_users_of(request.user)
@@ -105,6 +107,7 @@ def license_register(request):
     customers = access.customers_visible_to(request.user).only("id", "name")
     form = RegisterForm(request.POST or None, initial={"slc": request.GET.get("slc", "")})
     form.set_customers(customers)
+    form.set_groups(access.groups_editable_by(request.user).only("id", "name"))
     preset = queries.parse_int(request.GET.get("customer"))
     if preset and not form.is_bound:
         form.initial["customer_id"] = preset
@@ -118,6 +121,7 @@ def license_register(request):
                 customer_id=data["customer_id"],
                 new_customer=data["new_customer"],
                 description=data["description"],
+                group_ids=data.get("group_ids") or (),
                 request=request,
             )
         except ratelimit.RateLimited as exc:
@@ -149,6 +153,15 @@ def license_detail(request, code):
         "addons": lic.addons.all(),
         "can_grant": access.can_manage_visibility(request.user),
     }
+    member_of = set(lic.memberships.values_list("group_id", flat=True))
+    editable = list(access.groups_editable_by(request.user).only("id", "name"))
+    editable_ids = {g.pk for g in editable}
+    context["groups"] = [
+        g
+        for g in access.groups_visible_to(request.user).filter(pk__in=member_of)
+        if g.pk not in editable_ids
+    ]
+    context["editable_groups"] = [(g, g.pk in member_of) for g in editable]
     if context["can_grant"]:
         granted = set(lic.grants.values_list("user_id", flat=True))
         context["license_users"] = [
@@ -213,3 +226,19 @@ def license_bulk_grant(request):
             messages.success(request, f"Access {verb} on {changed} license(s).")
     back = request.POST.get("back", "")
     return redirect(reverse("licenses:list") + ("?" + back if back else ""))
+
+
+@require_POST
+@access.license_role_required
+def license_groups(request, code):
+    """Put the license in exactly the ticked groups, among the groups the user may change."""
+    from licensedesk.groups.services import set_license_groups
+
+    lic = _visible_license(request, code)
+    try:
+        set_license_groups(request.user, lic, request.POST.getlist("group_ids"), request=request)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The license's groups were saved.")
+    return redirect("licenses:detail", code=lic.code)

@@ -12,8 +12,10 @@ URL = "/accounts/profile/tokens/"
 
 
 def create(client, name="ci"):
-    r = client.post(URL, {"name": name})
-    assert r.status_code == 200
+    """Create a token in the UI: the POST redirects, and the page then shows the secret."""
+    posted = client.post(URL, {"name": name})
+    assert posted.status_code == 302
+    r = client.get(URL)
     return r, r.context["new_secret"]
 
 
@@ -23,8 +25,9 @@ def test_it_shows_a_new_token_once(login, world):
     assert secret.startswith("ldpat_")
     assert secret in r.content.decode()
     assert r["Cache-Control"] == "no-store"
-    later = client.get(URL)
+    later = client.get(URL)  # a reload shows it no more, and creates nothing
     assert secret not in later.content.decode()
+    assert PersonalAccessToken.objects.filter(user=world.license_user).count() == 1
     assert secret[:10] in later.content.decode()  # the prefix helps to recognise it
 
 

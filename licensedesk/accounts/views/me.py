@@ -50,12 +50,17 @@ def change_password(request):
     return render(request, "accounts/change_password.html", {"form": form})
 
 
+NEW_TOKEN_KEY = "licensedesk.new_token"
+
+
 def token_list(request):
     form = TokenForm(request.POST or None)
-    new_secret = None
+    # Shown once: the secret waits in the session for the redirect after the POST, so a reload
+    # neither creates a second token nor shows the secret again.
+    new_secret = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
         try:
-            _, new_secret = tokens.create_token(
+            _, secret = tokens.create_token(
                 request.user, form.cleaned_data["name"], request=request
             )
         except ratelimit.RateLimited as exc:
@@ -63,7 +68,8 @@ def token_list(request):
         except ServiceError as exc:
             form.add_error("name", exc.message)
         else:
-            form = TokenForm()
+            request.session[NEW_TOKEN_KEY] = secret
+            return redirect("accounts:token_list")
     user_tokens = PersonalAccessToken.objects.filter(user=request.user)
     response = render(
         request,

@@ -1,0 +1,148 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from licensedesk import access
+from licensedesk.core.errors import ServiceError
+from licensedesk.groups import queries, services
+from licensedesk.groups.forms import GroupForm
+from licensedesk.licenses.queries import find_licenses, parse_int, with_list_details
+
+
+def _visible_group(request, group_id):
+    return get_object_or_404(queries.find_groups(request.user), pk=group_id)
+
+
+@access.license_role_required
+def group_list(request):
+    search = request.GET.get("q", "")
+    page = Paginator(queries.find_groups(request.user, search), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "groups/group_list.html", {"page": page, "q": search})
+
+
+def _save(request, form, group=None):
+    """Create or update from the form: the picker posts add=SLC and remove=SLC, the fallback
+    box a list of codes to add."""
+    add_codes, remove_codes, typed = form.license_changes(request.POST)
+    add = services.visible_license_ids(request.user, slcs=[*add_codes, *typed])
+    remove = services.visible_license_ids(request.user, slcs=remove_codes)
+    data = form.cleaned_data
+    if group is None:
+        return services.create_group(
+            request.user,
+            name=data["name"],
+            description=data["description"],
+            license_ids=add - remove,
+            request=request,
+        )
+    return services.update_group(
+        request.user,
+        group,
+        name=data["name"],
+        description=data["description"],
+        add=add,
+        remove=remove,
+        request=request,
+    )
+
+
+@access.license_role_required
+def group_create(request):
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = _save(request, form)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"The group “{group.name}” was created.")
+            return redirect("groups:detail", group_id=group.pk)
+    return render(request, "groups/group_form.html", {"form": form, "adding": True})
+
+
+@access.license_role_required
+def group_edit(request, group_id):
+    group = _visible_group(request, group_id)
+    access.require(request, access.can_edit_group(request.user, group), "edit_group")
+    form = GroupForm(
+        request.POST or None, initial={"name": group.name, "description": group.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save(request, form, group)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"The group “{group.name}” was saved.")
+            return redirect("groups:detail", group_id=group.pk)
+    return render(
+        request, "groups/group_form.html", {"form": form, "adding": False, "group": group}
+    )
+
+
+@access.license_role_required
+def group_detail(request, group_id):
+    group = _visible_group(request, group_id)
+    licenses = with_list_details(find_licenses(request.user, {"group": group.pk}))
+    page = Paginator(licenses, 50).get_page(request.GET.get("page"))
+    context = {
+        "group": group,
+        "page": page,
+        "can_edit": access.can_edit_group(request.user, group),
+        "can_grant": access.can_manage_visibility(request.user),
+    }
+    if context["can_grant"]:
+        context["license_users"] = access.license_users_of(request.user)
+    return render(request, "groups/group_detail.html", context)
+
+
+@access.license_role_required
+def group_delete(request, group_id):
+    group = _visible_group(request, group_id)
+    access.require(request, access.can_edit_group(request.user, group), "edit_group")
+    if request.method == "POST":
+        services.delete_group(request.user, group, request=request)
+        messages.success(request, f"The group “{group.name}” was deleted; its licenses are kept.")
+        return redirect("groups:list")
+    return render(request, "groups/group_delete.html", {"group": group})
+
+
+@require_POST
+@access.license_role_required
+def group_grant(request, group_id):
+    group = _visible_group(request, group_id)
+    access.require(request, access.can_manage_visibility(request.user), "license_visibility")
+    try:
+        new = services.grant_group(request.user, group, request.POST.get("user_id"), request)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Granted {new} more license(s). Licenses added to the group "
+            "later are not granted automatically.",
+        )
+    return redirect("groups:detail", group_id=group.pk)
+
+
+@require_POST
+@access.license_role_required
+def add_to_group(request):
+    """From the Licenses page: add the selected licenses to a group."""
+    group = get_object_or_404(
+        access.groups_visible_to(request.user), pk=parse_int(request.POST.get("group_id")) or 0
+    )
+    access.require(request, access.can_edit_group(request.user, group), "edit_group")
+    try:
+        added = services.add_licenses(
+            request.user, group, ids=request.POST.getlist("license_ids"), request=request
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Added {added} license(s) to “{group.name}”.")
+    back = request.POST.get("back", "")
+    return redirect("/licenses/" + ("?" + back if back else ""))
