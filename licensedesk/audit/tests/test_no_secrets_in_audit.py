@@ -36,7 +36,7 @@ def test_no_password_or_token_reaches_the_audit_log(db):
             "password_again": NEW_PASSWORD,
         },
     )
-    r = client.post("/accounts/profile/tokens/", {"name": "ci"})
+    r = client.post("/accounts/profile/tokens/", {"name": "ci"}, follow=True)
     secret = r.context["new_secret"]
     r = client.post(
         "/api/v1/tokens",
