@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "licensedesk.licenses",
     "licensedesk.care",
     "licensedesk.groups",
+    "licensedesk.activation",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LICENSEDESK_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# License requests are up to 10 MB; the activation code checks the exact limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 
 # The first group of every SLC this installation issues.
 LICENSEDESK_ISSUER = env("LICENSEDESK_ISSUER", "M01")

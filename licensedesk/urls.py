@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from licensedesk.activation.views import jwks as jwks_view
 from licensedesk.api.api import api
 
 admin.site.site_header = "licensedesk back office"
@@ -11,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("licensedesk.accounts.urls")),
     path("activity/", include("licensedesk.audit.urls")),
     path("licenses/", include("licensedesk.licenses.urls")),
+    path("licenses/", include("licensedesk.activation.urls")),
+    path(".well-known/jwks.json", jwks_view, name="jwks"),
     path("customers/", include("licensedesk.customers.urls")),
     path("groups/", include("licensedesk.groups.urls")),
     path("api/v1/", api.urls),

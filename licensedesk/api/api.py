@@ -18,6 +18,7 @@ problems.install(api)
 
 # Each app contributes its own router.
 from licensedesk.accounts.api import router as accounts_router  # noqa: E402
+from licensedesk.activation.api import router as activation_router  # noqa: E402
 from licensedesk.audit.api import router as audit_router  # noqa: E402
 from licensedesk.customers.api import router as customers_router  # noqa: E402
 from licensedesk.groups.api import router as groups_router  # noqa: E402
@@ -28,3 +29,4 @@ api.add_router("/audit-events", audit_router)
 api.add_router("/customers", customers_router)
 api.add_router("/licenses", licenses_router)
 api.add_router("/license-groups", groups_router)
+api.add_router("/", activation_router)

@@ -81,7 +81,7 @@ def license_export(request):
                     lic.code,
                     lic.product.name,
                     lic.version.name,
-                    lic.customer.name if lic.customer else "Unspecified",
+                    _csv_safe(lic.customer.name) if lic.customer else "Unspecified",
                     _csv_safe(lic.description),
                     lic.devices_used,
                     lic.device_licenses,
@@ -153,6 +153,8 @@ def license_detail(request, code):
         "addons": lic.addons.all(),
         "can_grant": access.can_manage_visibility(request.user),
     }
+    context["activations"] = lic.activations.select_related("installation", "created_by")[:20]
+    context["installations"] = lic.installations.all()
     member_of = set(lic.memberships.values_list("group_id", flat=True))
     editable = list(access.groups_editable_by(request.user).only("id", "name"))
     editable_ids = {g.pk for g in editable}

@@ -1,0 +1,155 @@
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from licensedesk import access
+from licensedesk.activation import lrq, services
+from licensedesk.activation.models import Activation
+from licensedesk.activation.views import UPLOADS, license_file_response
+from licensedesk.core import ratelimit
+from licensedesk.core.errors import ServiceError
+from licensedesk.licenses.codes import normalize
+
+router = Router(tags=["activation"])
+
+
+class ActivationOut(Schema):
+    id: int
+    created_at: datetime
+    installation_id: UUID
+    hostname: str
+    request_id: UUID
+    via: str
+    activated: int
+    kept: int
+    released: int
+    refused: int
+    created_by: str | None
+
+    @staticmethod
+    def resolve_installation_id(obj):
+        return obj.installation.uuid
+
+    @staticmethod
+    def resolve_hostname(obj):
+        return obj.installation.hostname
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return obj.created_by.email if obj.created_by else None
+
+
+def _license(request, slc):
+    access.require(request, access.has_license_role(request.auth), "license_role")
+    return get_object_or_404(
+        access.licenses_visible_to(request.auth).select_related(
+            "product", "version", "organization", "customer"
+        ),
+        code=normalize(slc),
+    )
+
+
+def _request_bytes(request) -> bytes:
+    """The .lrq from a multipart upload (field `lrq` or `file`) or the raw body; the size is
+    checked before anything is read or parsed."""
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared > lrq.MAX_BYTES + 64 * 1024:
+        raise ServiceError(
+            "The license request is larger than 10 MB.", code="lrq_too_large", status=413
+        )
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith("multipart/form-data"):
+        upload = request.FILES.get("lrq") or request.FILES.get("file")
+        if upload is None:
+            raise ServiceError("Send the .lrq file in the form field `lrq`.", code="missing_lrq")
+        if upload.size > lrq.MAX_BYTES:
+            raise ServiceError(
+                "The license request is larger than 10 MB.", code="lrq_too_large", status=413
+            )
+        return upload.read()
+    if content_type.split(";")[0].strip() not in ("application/xml", "text/xml"):
+        raise ServiceError(
+            "Send the .lrq as application/xml or as a multipart upload.",
+            code="unsupported_media_type",
+            status=415,
+        )
+    return request.body
+
+
+@router.post(
+    "/licenses/{slc}/activations",
+    response={201: None, 200: None},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/xml": {"schema": {"type": "string"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"lrq": {"type": "string", "format": "binary"}},
+                    }
+                },
+            }
+        }
+    },
+)
+def create_activation(request, slc: str):
+    """Activate device licenses online: send the installation's license request (.lrq), get
+    the activated license file (`application/jose`; with `Accept: application/json`, a summary
+    that includes it). Honours `Idempotency-Key`. A request already processed answers 200 with
+    the same file and uses no more device licenses."""
+    lic = _license(request, slc)
+    ratelimit.consume("upload", str(request.auth.pk), UPLOADS)
+    key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
+    activation, replayed = services.activate(
+        request.auth,
+        lic,
+        _request_bytes(request),
+        via="api",
+        idempotency_key=key,
+        request=request,
+    )
+    status = 200 if replayed and not key else 201
+    location = f"/api/v1/activations/{activation.pk}/license-file"
+    if "application/json" in request.headers.get("Accept", ""):
+        body = ActivationOut.from_orm(activation).dict()
+        body["license_file"] = activation.license_file
+        response = JsonResponse(body, status=status)
+    else:
+        response = HttpResponse(
+            activation.license_file, content_type="application/jose", status=status
+        )
+    response["Location"] = location
+    return response
+
+
+@router.get("/licenses/{slc}/activations", response=list[ActivationOut])
+@paginate
+def list_activations(request, slc: str):
+    lic = _license(request, slc)
+    return Activation.objects.filter(license=lic).select_related("installation", "created_by")
+
+
+@router.get("/licenses/{slc}/license-file", response={200: None})
+def get_license_file(request, slc: str):
+    """The initial license file (JWS), signed now."""
+    lic = _license(request, slc)
+    return license_file_response(
+        services.initial_license_file(lic, request.auth, request=request), f"{lic.code}.lic"
+    )
+
+
+@router.get("/activations/{int:activation_id}/license-file", response={200: None})
+def get_activated_file(request, activation_id: int):
+    access.require(request, access.has_license_role(request.auth), "license_role")
+    activation = get_object_or_404(
+        Activation.objects.select_related("license").filter(
+            license__in=access.licenses_visible_to(request.auth)
+        ),
+        pk=activation_id,
+    )
+    return license_file_response(activation.license_file, f"{activation.license.code}.lic")

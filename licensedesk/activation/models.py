@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.db import models
+
+
+class Installation(models.Model):
+    """A customer's VMS installation on a license, known from its license requests (or added
+    by hand)."""
+
+    license = models.ForeignKey(
+        "licenses.License", on_delete=models.CASCADE, related_name="installations"
+    )
+    uuid = models.UUIDField("installation id")
+    hostname = models.CharField(max_length=200, blank=True)
+    product_version = models.CharField(max_length=200, blank=True)
+    devices_active = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_activation_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["hostname", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["license", "uuid"], name="installation_unique")
+        ]
+
+    def __str__(self):
+        return self.hostname or str(self.uuid)
+
+
+class ActiveDevice(models.Model):
+    """A device (by hardware id) holding one of the license's device licenses."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="devices")
+    hardware_id = models.CharField(max_length=128)
+    mac = models.CharField(max_length=200, blank=True)
+    manufacturer = models.CharField(max_length=200, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    type = models.CharField(max_length=200, blank=True)
+    activated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "hardware_id"], name="active_device_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.hardware_id
+
+
+class Activation(models.Model):
+    """One processed license request and the activated license file it produced."""
+
+    license = models.ForeignKey(
+        "licenses.License", on_delete=models.CASCADE, related_name="activations"
+    )
+    installation = models.ForeignKey(
+        Installation, on_delete=models.CASCADE, related_name="activations"
+    )
+    request_id = models.UUIDField()
+    request_digest = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    via = models.CharField(max_length=10, default="web")  # web or api
+    activated = models.PositiveIntegerField(default=0)  # newly activated
+    kept = models.PositiveIntegerField(default=0)
+    released = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    # Hardware ids by outcome: {"activated": [...], "kept": [...], "released": [...],
+    # "refused": [...]}, for the result page.
+    devices = models.JSONField(default=dict, blank=True)
+    license_file = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["license", "request_id"], name="activation_request_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.license_id}/{self.request_id}"
+
+    @property
+    def devices_licensed(self) -> int:
+        return self.activated + self.kept
+
+
+class IdempotencyKey(models.Model):
+    """Replays the first answer to a retried API call with the same Idempotency-Key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    body_digest = models.CharField(max_length=64)
+    activation = models.ForeignKey(Activation, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self):
+        return self.key

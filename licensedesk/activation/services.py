@@ -1,0 +1,219 @@
+"""License files and device activation.
+
+Device licenses are a quota per SLC shared by all its installations; each distinct device
+(hardware id) active on an installation uses one. A license request lists an installation's
+complete set: devices not listed any more are released, devices listed again keep their
+activation, new devices are activated in the request's order while the quota lasts."""
+
+import hashlib
+from datetime import UTC
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from licensedesk.activation import lrq as lrq_format
+from licensedesk.activation import signing
+from licensedesk.activation.models import Activation, ActiveDevice, IdempotencyKey, Installation
+from licensedesk.audit.services import record
+from licensedesk.care.status import today
+from licensedesk.core.errors import Conflict, ServiceError
+from licensedesk.licenses.models import License
+
+
+def _iso(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def license_payload(lic: License, kind: str) -> dict:
+    """What every license file states about its license."""
+    return {
+        "type": kind,
+        "issuer": getattr(settings, "LICENSEDESK_ISSUER", "M01"),
+        "slc": lic.code,
+        "product": {"code": lic.product.code, "name": lic.product.name},
+        "version": {"code": lic.version.code, "name": lic.version.name},
+        "addons": [a.code for a in lic.addons.all()],
+        "deviceLicenses": {"total": lic.device_licenses, "activated": lic.devices_used},
+        "care": (
+            {"level": lic.care_level, "endsOn": lic.care_ends_on.isoformat()}
+            if lic.care_ends_on
+            else None
+        ),
+        "expiresOn": lic.expires_on.isoformat() if lic.expires_on else None,
+        "licensee": lic.organization.name if lic.organization_id else None,
+        "customer": lic.customer.name if lic.customer_id else None,
+        "issuedAt": _iso(timezone.now()),
+    }
+
+
+def initial_license_file(lic: License, user=None, request=None) -> str:
+    """The license file a new installation is installed with."""
+    record("license.download", request=request, actor=user, target=lic)
+    return signing.sign(license_payload(lic, "initial"))
+
+
+def _check_can_activate(lic: License, request_slc: str) -> None:
+    if request_slc != lic.code:
+        raise ServiceError(
+            f"This license request is for {request_slc or 'another license'}, not for "
+            f"{lic.code}. Upload it on the license it was made for.",
+            code="slc_mismatch",
+            field="lrq",
+        )
+    if not lic.is_registered:
+        raise ServiceError("This license is not registered.", code="not_registered")
+    if lic.expires_on and lic.expires_on < today():
+        raise ServiceError(
+            f"This license expired on {lic.expires_on:%Y-%m-%d}; it cannot be activated.",
+            code="license_expired",
+        )
+
+
+def activate(user, lic: License, data: bytes, *, via="web", idempotency_key=None, request=None):
+    """Process a license request for `lic`; returns (activation, replayed). A request already
+    processed (same request id and content) returns its first activation and uses nothing."""
+    parsed = lrq_format.parse(data)
+    _check_can_activate(lic, parsed.slc)
+    body_digest = hashlib.sha256(data).hexdigest()
+    try:
+        return _activate(user, lic, parsed, via, idempotency_key, body_digest, request)
+    except IntegrityError as exc:
+        # Two identical requests raced: the loser answers with the winner's activation.
+        prior = Activation.objects.filter(license=lic, request_id=parsed.request_id).first()
+        if prior is not None and prior.request_digest == parsed.digest():
+            return prior, True
+        raise Conflict(
+            "This request was processed at the same moment; send it again.",
+            code="concurrent_request",
+        ) from exc
+
+
+@transaction.atomic
+def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
+    if idempotency_key:
+        previous = IdempotencyKey.objects.filter(user=user, key=idempotency_key).first()
+        if previous is not None:
+            if previous.body_digest != body_digest:
+                raise ServiceError(
+                    "This Idempotency-Key was used with a different request.",
+                    code="idempotency_key_reused",
+                    status=422,
+                )
+            return previous.activation, True
+    # Lock the license: activations of one SLC run one at a time, so the quota holds.
+    lic = (
+        License.objects.select_for_update()
+        .select_related("product", "version", "organization", "customer")
+        .get(pk=lic.pk)
+    )
+    digest = parsed.digest()
+    prior = Activation.objects.filter(license=lic, request_id=parsed.request_id).first()
+    if prior is not None:
+        if prior.request_digest != digest:
+            raise Conflict(
+                "This request id was already used with different content.",
+                code="request_id_reused",
+            )
+        return prior, True
+
+    now = timezone.now()
+    installation, _ = Installation.objects.get_or_create(
+        license=lic,
+        uuid=parsed.installation_id,
+        defaults={"hostname": parsed.hostname, "product_version": parsed.product_version},
+    )
+    current = {d.hardware_id: d for d in installation.devices.all()}
+    listed = {d.hardware_id for d in parsed.devices}
+    released = [hid for hid in current if hid not in listed]
+    used_elsewhere = (
+        ActiveDevice.objects.filter(installation__license=lic)
+        .exclude(installation=installation)
+        .count()
+    )
+    available = max(0, lic.device_licenses - used_elsewhere)
+    kept, activated, refused = [], [], []
+    for device in parsed.devices:  # devices listed again first: they keep their activation
+        if device.hardware_id in current:
+            (kept if len(kept) < available else refused).append(device)
+    for device in parsed.devices:  # then new devices, in the request's order
+        if device.hardware_id not in current:
+            (activated if len(kept) + len(activated) < available else refused).append(device)
+
+    gone = released + [d.hardware_id for d in refused if d.hardware_id in current]
+    if gone:
+        installation.devices.filter(hardware_id__in=gone).delete()
+    ActiveDevice.objects.bulk_create(
+        [
+            ActiveDevice(
+                installation=installation,
+                hardware_id=d.hardware_id,
+                mac=d.mac,
+                manufacturer=d.manufacturer,
+                model=d.model,
+                name=d.name,
+                type=d.type,
+                activated_at=now,
+            )
+            for d in activated
+        ],
+        batch_size=2000,
+    )
+    installation.hostname = parsed.hostname or installation.hostname
+    installation.product_version = parsed.product_version or installation.product_version
+    installation.devices_active = len(kept) + len(activated)
+    installation.last_activation_at = now
+    installation.save()
+    lic.devices_used = used_elsewhere + installation.devices_active
+    lic.save(update_fields=["devices_used"])
+
+    licensed = {d.hardware_id for d in kept} | {d.hardware_id for d in activated}
+    payload = license_payload(lic, "activated")
+    payload["installation"] = {
+        "id": parsed.installation_id,
+        "hostname": parsed.hostname,
+        "productVersion": parsed.product_version,
+    }
+    payload["request"] = {"id": parsed.request_id, "created": _iso(parsed.created)}
+    payload["deviceLicenses"]["installation"] = installation.devices_active
+    payload["devices"] = [
+        {"hardwareId": d.hardware_id, "name": d.name, "activated": d.hardware_id in licensed}
+        for d in parsed.devices
+    ]
+    activation = Activation.objects.create(
+        license=lic,
+        installation=installation,
+        request_id=parsed.request_id,
+        request_digest=digest,
+        created_by=user,
+        via=via,
+        activated=len(activated),
+        kept=len(kept),
+        released=len(released),
+        refused=len(refused),
+        devices={
+            "activated": [d.hardware_id for d in activated],
+            "kept": [d.hardware_id for d in kept],
+            "released": released,
+            "refused": [d.hardware_id for d in refused],
+        },
+        license_file=signing.sign(payload),
+    )
+    if idempotency_key:
+        IdempotencyKey.objects.create(
+            user=user, key=idempotency_key, body_digest=body_digest, activation=activation
+        )
+    record(
+        "license.activate",
+        request=request,
+        actor=user,
+        target=lic,
+        changes={
+            "installation": parsed.installation_id,
+            "activated": len(activated),
+            "kept": len(kept),
+            "released": len(released),
+            "refused": len(refused),
+        },
+    )
+    return activation, False

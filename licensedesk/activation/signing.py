@@ -1,0 +1,133 @@
+"""Signing keys and JWS (RFC 7515) license files, signed with Ed25519 (alg EdDSA, RFC 8037).
+
+Keys live outside the database: a key file in the data directory (or the path in
+LICENSEDESK_SIGNING_KEYS_FILE), made on first use. Rotating adds a new signing key; the old
+public keys stay published in the JWKS so files signed before still verify."""
+
+import base64
+import json
+import os
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+
+from licensedesk.core.env import env
+
+JWS_TYPE = "licensedesk-license+jws"
+_lock = threading.Lock()
+_cache: dict = {}
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def keys_path() -> Path:
+    configured = env("LICENSEDESK_SIGNING_KEYS_FILE")
+    return Path(configured) if configured else Path(settings.DATA_DIR) / "signing_keys.json"
+
+
+def _new_key() -> dict:
+    private = Ed25519PrivateKey.generate()
+    raw = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    public = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    created = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return {
+        "kid": f"ld-{created}-{b64url(os.urandom(3))}",
+        "d": b64url(raw),
+        "x": b64url(public),
+        "created": created,
+    }
+
+
+def _write(path: Path, keyset: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(keyset, handle, indent=2)
+    os.replace(tmp, path)
+
+
+def load_keyset() -> dict:
+    """{"active": kid, "keys": [...]}, created with one key on first use."""
+    path = keys_path()
+    with _lock:
+        mtime = path.stat().st_mtime_ns if path.exists() else None
+        cached = _cache.get(path)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        if mtime is None:
+            key = _new_key()
+            keyset = {"active": key["kid"], "keys": [key]}
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first
+                keyset = json.loads(path.read_text())
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    json.dump(keyset, handle, indent=2)
+        else:
+            keyset = json.loads(path.read_text())
+        _cache[path] = (path.stat().st_mtime_ns, keyset)
+        return keyset
+
+
+def rotate() -> str:
+    """Make a new signing key; older keys stay published. Returns the new kid."""
+    keyset = load_keyset()
+    key = _new_key()
+    rotated = {"active": key["kid"], "keys": [*keyset["keys"], key]}
+    _write(keys_path(), rotated)
+    return key["kid"]
+
+
+def _b64decode(value: str) -> bytes:
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+
+
+def jwks() -> dict:
+    """The public keys (RFC 7517, OKP keys of RFC 8037)."""
+    return {
+        "keys": [
+            {
+                "kty": "OKP",
+                "crv": "Ed25519",
+                "x": k["x"],
+                "kid": k["kid"],
+                "use": "sig",
+                "alg": "EdDSA",
+            }
+            for k in load_keyset()["keys"]
+        ]
+    }
+
+
+def _private_key(kid: str) -> Ed25519PrivateKey:
+    cached = _cache.get(("private", kid))
+    if cached is None:
+        [key] = [k for k in load_keyset()["keys"] if k["kid"] == kid]
+        cached = Ed25519PrivateKey.from_private_bytes(_b64decode(key["d"]))
+        _cache[("private", kid)] = cached
+    return cached
+
+
+def sign(payload: dict) -> str:
+    """A JWS in compact serialization of the JSON payload, signed with the active key."""
+    kid = load_keyset()["active"]
+    header = {"alg": "EdDSA", "kid": kid, "typ": JWS_TYPE}
+    signing_input = (
+        b64url(json.dumps(header, separators=(",", ":")).encode())
+        + "."
+        + b64url(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
+    )
+    signature = _private_key(kid).sign(signing_input.encode("ascii"))
+    return f"{signing_input}.{b64url(signature)}"

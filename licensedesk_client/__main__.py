@@ -1,0 +1,3 @@
+from licensedesk_client.cli import main
+
+raise SystemExit(main())

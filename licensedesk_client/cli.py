@@ -1,0 +1,145 @@
+"""licensedesk-client: play a customer's VMS installation against licensedesk.
+
+licensedesk-client make-lrq --slc SLC --devices 10 [-o request.lrq]
+licensedesk-client verify FILE.lic --jwks jwks.json|URL
+licensedesk-client activate --server URL --token T --lrq request.lrq [-o activated.lic]
+"""
+
+import argparse
+import json
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+from licensedesk_client import jws
+from licensedesk_client import lrq as lrq_writer
+
+
+def _http_url(url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        raise SystemExit("error: the server URL must start with http:// or https://")
+    return url
+
+
+def _load_jwks(source: str) -> dict:
+    if source.startswith(("http://", "https://")):
+        with urllib.request.urlopen(source, timeout=30) as response:  # noqa: S310 - http(s) only
+            return json.load(response)
+    return json.loads(Path(source).read_text())
+
+
+def cmd_make_lrq(args) -> int:
+    devices = (
+        lrq_writer.read_devices_csv(args.devices_file)
+        if args.devices_file
+        else lrq_writer.sample_devices(args.devices, seed=args.seed)
+    )
+    data = lrq_writer.make_lrq(
+        args.slc,
+        devices,
+        installation_id=args.installation_id,
+        hostname=args.hostname,
+        product_version=args.product_version,
+        request_id=args.request_id,
+    )
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output}: {len(devices)} device(s) for {args.slc}", file=sys.stderr)
+    return 0
+
+
+def cmd_verify(args) -> int:
+    try:
+        jwks = _load_jwks(args.jwks)
+        header, payload = jws.verify(Path(args.file).read_text(), jwks)
+    except (OSError, ValueError, urllib.error.URLError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except jws.VerificationError as exc:
+        print(f"INVALID: {exc}", file=sys.stderr)
+        return 1
+    print(f"VALID {payload['type']} license file for {payload.get('slc')} (key {header['kid']})")
+    print(json.dumps(payload, indent=2))
+    return 0
+
+
+def cmd_activate(args) -> int:
+    data = Path(args.lrq).read_bytes()
+    slc = urllib.parse.quote(args.slc or _slc_of(data))
+    url = _http_url(args.server.rstrip("/") + f"/api/v1/licenses/{slc}/activations")
+    request = urllib.request.Request(  # noqa: S310 - _http_url allows http(s) only
+        url,
+        data=data,
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {args.token}",
+            "Content-Type": "application/xml",
+            "Idempotency-Key": args.idempotency_key or str(uuid.uuid4()),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            body = response.read().decode()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")
+        print(f"error: HTTP {exc.code}: {detail}", file=sys.stderr)
+        return 1
+    except urllib.error.URLError as exc:
+        print(f"error: {exc.reason}", file=sys.stderr)
+        return 2
+    Path(args.output).write_text(body)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _slc_of(data: bytes) -> str:
+    import xml.etree.ElementTree as ET  # noqa: S405 - our own request file, just written
+
+    return (ET.fromstring(data).findtext("SLC") or "").strip()  # noqa: S314
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="licensedesk-client",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    m = sub.add_parser("make-lrq", help="write a license request file")
+    m.add_argument("--slc", required=True)
+    group = m.add_mutually_exclusive_group(required=True)
+    group.add_argument("--devices", type=int, help="make up this many cameras")
+    group.add_argument("--devices-file", help="CSV with a header: hardwareId,mac,name,…")
+    m.add_argument("--seed", default="cam", help="prefix of made-up hardware ids")
+    m.add_argument("--installation-id")
+    m.add_argument("--request-id")
+    m.add_argument("--hostname", default="vms01.example.local")
+    m.add_argument("--product-version", default="25.1")
+    m.add_argument("-o", "--output", default="request.lrq", help="file, or - for stdout")
+    m.set_defaults(func=cmd_make_lrq)
+
+    v = sub.add_parser("verify", help="check a license file's signature and content")
+    v.add_argument("file")
+    v.add_argument("--jwks", required=True, help="jwks.json file or its URL")
+    v.set_defaults(func=cmd_verify)
+
+    a = sub.add_parser("activate", help="activate online through the API")
+    a.add_argument("--server", required=True)
+    a.add_argument("--token", required=True)
+    a.add_argument("--lrq", required=True)
+    a.add_argument("--slc", help="default: the SLC in the request file")
+    a.add_argument("--idempotency-key")
+    a.add_argument("-o", "--output", default="activated.lic")
+    a.set_defaults(func=cmd_activate)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
