@@ -1,0 +1,94 @@
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from licensedesk.care import status as care_status
+from licensedesk.licenses.models import LicenseGrant
+from licensedesk.licenses.tests import factories
+
+TODAY = date(2026, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(care_status, "today", lambda: TODAY)
+
+
+def export(client, query=""):
+    r = client.get("/licenses/export.csv" + query)
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("text/csv")
+    assert r["Content-Disposition"] == 'attachment; filename="licenses.csv"'
+    return list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
+
+
+@pytest.fixture
+def licenses(world):
+    hotel = factories.customer(world.org, "Harbour Hotel")
+    made = [
+        factories.registered(
+            world.org, cust=hotel, description=f"Camera {i}", care_ends_on=TODAY + timedelta(i)
+        )
+        for i in range(-3, 4)
+    ]
+    made.append(factories.registered(world.org, description="No customer"))
+    return made
+
+
+def test_it_exports_one_row_per_license_with_a_header(login, world, licenses):
+    rows = export(login(world.license_admin))
+    assert rows[0][:4] == ["SLC", "Product", "Version", "Customer"]
+    assert len(rows) == 1 + len(licenses)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?search=camera",
+        "?care_status=expired",
+        "?care_status=ending&ordering=care_end",
+        "?customer=none",
+        "?ordering=-slc",
+        "?search=nothing",
+    ],
+)
+def test_the_export_is_exactly_the_filtered_list(login, world, licenses, query):
+    client = login(world.license_admin)
+    listed = [lic.code for lic in client.get("/licenses/" + query).context["page"].object_list]
+    assert [row[0] for row in export(client, query)[1:]] == listed
+
+
+def test_a_row_shows_the_license(login, world):
+    cust = factories.customer(world.org, "Harbour Hotel")
+    lic = factories.registered(
+        world.org, cust=cust, description="Lobby", care_ends_on=TODAY - timedelta(1)
+    )
+    [row] = export(login(world.license_admin))[1:]
+    assert row[:10] == [
+        lic.code, "Corporate", "2025 R1", "Harbour Hotel", "Lobby", "0", "10", "Plus",
+        str(TODAY - timedelta(1)), "Expired",
+    ]  # fmt: skip
+
+
+def test_a_license_without_customer_is_unspecified(login, world):
+    factories.registered(world.org)
+    [row] = export(login(world.license_admin))[1:]
+    assert row[3] == "Unspecified"
+    assert row[9] == "No Care"
+
+
+def test_a_license_user_exports_only_granted_licenses(login, world, licenses):
+    LicenseGrant.objects.create(license=licenses[0], user=world.license_user)
+    rows = export(login(world.license_user))
+    assert [row[0] for row in rows[1:]] == [licenses[0].code]
+
+
+@pytest.mark.parametrize("danger", ['=HYPERLINK("http://x")', "+1", "-1+1", "@SUM(A1)"])
+def test_spreadsheet_formulas_are_defused(login, world, danger):
+    factories.registered(world.org, cust=factories.customer(world.org, danger), description=danger)
+    [row] = export(login(world.license_admin))[1:]
+    assert row[3] == "'" + danger  # customer
+    assert row[4] == "'" + danger  # description

@@ -1,0 +1,179 @@
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from licensedesk.care import status as care_status
+from licensedesk.licenses.models import LicenseGrant
+from licensedesk.licenses.tests import factories
+
+TODAY = date(2026, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(care_status, "today", lambda: TODAY)
+
+
+@pytest.fixture
+def licenses(world):
+    hotel = factories.customer(world.org, "Harbour Hotel")
+    airport = factories.customer(world.org, "Airport")
+    expert = factories.product("E01", "Expert")
+    return {
+        "active": factories.registered(
+            world.org, cust=hotel, description="Lobby cameras", care_ends_on=TODAY + timedelta(200)
+        ),
+        "ending": factories.registered(
+            world.org, cust=airport, description="Gate", care_ends_on=TODAY + timedelta(30)
+        ),
+        "expired": factories.registered(
+            world.org, description="Car park", care_ends_on=TODAY - timedelta(1), prod=expert
+        ),
+        "none": factories.registered(world.org, cust=hotel, description="Kitchen"),
+    }
+
+
+def codes_of(client, query=""):
+    r = client.get("/licenses/" + query)
+    assert r.status_code == 200
+    return [lic.code for lic in r.context["page"].object_list]
+
+
+def api_codes(client, query=""):
+    r = client.get("/api/v1/licenses" + query)
+    assert r.status_code == 200
+    return [item["slc"] for item in r.json()["items"]]
+
+
+def test_a_license_admin_sees_every_license_of_the_company(login, world, licenses):
+    factories.registered(world.other_org)
+    assert sorted(codes_of(login(world.license_admin))) == sorted(
+        lic.code for lic in licenses.values()
+    )
+
+
+def test_a_license_user_sees_only_granted_licenses(login, world, licenses):
+    LicenseGrant.objects.create(license=licenses["ending"], user=world.license_user)
+    assert codes_of(login(world.license_user)) == [licenses["ending"].code]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?search=lobby", ["active"]),
+        ("?search=harbour", ["active", "none"]),
+        ("?search=expert", ["expired"]),
+        ("?search=  car   park ", ["expired"]),
+        ("?customer=none", ["expired"]),
+        ("?product=E01", ["expired"]),
+        ("?care_status=active", ["active"]),
+        ("?care_status=ending", ["ending"]),
+        ("?care_status=expired", ["expired"]),
+        ("?care_status=none", ["none"]),
+        ("?care_status=bogus", ["active", "ending", "expired", "none"]),
+        ("?search=nothing-like-this", []),
+    ],
+)
+def test_it_searches_and_filters(login, api, world, licenses, query, expected):
+    want = sorted(licenses[k].code for k in expected)
+    assert sorted(codes_of(login(world.license_admin), query)) == want
+    assert sorted(api_codes(api(world.license_admin), query)) == want
+
+
+def test_it_searches_by_part_of_the_slc_in_any_case(login, world, licenses):
+    code = licenses["ending"].code
+    assert codes_of(login(world.license_admin), f"?search={code[-6:].lower()}") == [code]
+
+
+def test_it_filters_by_customer_id(login, api, world, licenses):
+    hotel = licenses["active"].customer
+    want = sorted([licenses["active"].code, licenses["none"].code])
+    assert sorted(codes_of(login(world.license_admin), f"?customer={hotel.pk}")) == want
+    assert sorted(api_codes(api(world.license_admin), f"?customer={hotel.pk}")) == want
+
+
+def test_it_orders_by_care_end_and_reverse(login, world, licenses):
+    client = login(world.license_admin)
+    with_care = [licenses[k].code for k in ("expired", "ending", "active")]
+    assert [c for c in codes_of(client, "?ordering=care_end") if c in with_care] == with_care
+    assert [c for c in codes_of(client, "?ordering=-care_end") if c in with_care] == with_care[::-1]
+
+
+def test_it_orders_by_customer_name(api, world, licenses):
+    codes = api_codes(api(world.license_admin), "?ordering=customer&customer=")
+    named = [c for c in codes if c != licenses["expired"].code]
+    assert named[0] == licenses["ending"].code  # Airport before Harbour Hotel
+
+
+def test_an_unknown_ordering_falls_back_to_newest_first(login, world, licenses):
+    codes = codes_of(login(world.license_admin), "?ordering=password")
+    assert len(codes) == 4
+
+
+def test_it_paginates(login, world):
+    for _ in range(30):
+        factories.registered(world.org)
+    client = login(world.license_admin)
+    first = codes_of(client, "?size=25")
+    second = codes_of(client, "?size=25&page=2")
+    assert (len(first), len(second)) == (25, 5)
+    assert not set(first) & set(second)
+    assert len(codes_of(client, "?size=7")) == 30  # unknown sizes fall back to 50
+
+
+def test_the_api_list_takes_limit_and_offset(api, world, licenses):
+    r = api(world.license_admin).get("/api/v1/licenses?limit=2&offset=1&ordering=slc")
+    body = r.json()
+    assert body["count"] == 4
+    assert [i["slc"] for i in body["items"]] == sorted(lic.code for lic in licenses.values())[1:3]
+
+
+def test_the_api_describes_a_license(api, world, licenses):
+    lic = licenses["ending"]
+    [item] = api(world.license_admin).get(f"/api/v1/licenses?search={lic.code}").json()["items"]
+    assert item["slc"] == lic.code
+    assert item["product"] == {"code": "C01", "name": "Corporate"}
+    assert item["customer"]["name"] == "Airport"
+    assert item["care"] == {"level": "Plus", "ends_on": str(lic.care_ends_on), "status": "ending"}
+    assert item["device_licenses"] == {"total": 10, "used": 0}
+
+
+def count_queries(client, url):
+    client.get(url)  # the first request of a session may touch the session or token
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def make_licenses(world, n):
+    customers = [
+        factories.Customer.objects.get_or_create(organization=world.org, name=f"Customer {i}")[0]
+        for i in range(3)
+    ]
+    for i in range(n):
+        factories.registered(
+            world.org,
+            cust=customers[i % 3],
+            care_ends_on=TODAY + timedelta(i),
+            grant_to=[world.license_user],
+        )
+
+
+@pytest.mark.parametrize("who", ["license_admin", "license_user"])
+def test_the_licenses_page_takes_the_same_queries_whatever_its_size(login, world, who):
+    client = login(getattr(world, who))
+    make_licenses(world, 5)
+    few = count_queries(client, "/licenses/?size=100")
+    make_licenses(world, 55)
+    many = count_queries(client, "/licenses/?size=100")
+    assert many == few
+
+
+def test_the_api_list_takes_the_same_queries_whatever_its_size(api, world):
+    client = api(world.license_admin)
+    make_licenses(world, 5)
+    few = count_queries(client, "/api/v1/licenses?limit=100")
+    make_licenses(world, 55)
+    assert count_queries(client, "/api/v1/licenses?limit=100") == few
