@@ -34,6 +34,7 @@
     var removed = new Map();  // SLC -> row, in the group, to take out
     var members = [];         // rows of the group loaded so far
     var memberTotal = 0, memberOffset = 0, query = "", offset = 0, timer = null, shown = [];
+    var latest = 0;           // the newest search request; answers to older ones are dropped
 
     root.hidden = false;
     if (fallback) fallback.hidden = true;
@@ -78,16 +79,20 @@
     }
 
     function loadResults(reset) {
+      var request = ++latest;
       if (reset) { offset = 0; results.textContent = ""; shown = []; }
       status.textContent = "Searching…";
       fetchPage({ search: query, limit: 20, offset: offset }).then(function (data) {
+        if (request !== latest) return;  // a newer search has replaced this one
         data.items.forEach(function (row) { results.appendChild(resultRow(row)); });
         offset += data.items.length;
         more.hidden = offset >= data.count;
         status.textContent = data.count === 0 ? "No licenses match." :
           "Showing " + offset + " of " + data.count + ". Click a license to select or unselect it.";
         render();
-      }).catch(function () { status.textContent = "The search failed; try again."; });
+      }).catch(function () {
+        if (request === latest) status.textContent = "The search failed; try again.";
+      });
     }
 
     function loadMembers() {
