@@ -57,6 +57,22 @@ def licenses_visible_to(user) -> QuerySet:
     return licenses
 
 
+def license_visible_sql(license_alias: str, user_alias: str) -> str:
+    """The rule of `licenses_visible_to` as an SQL condition, for set-based background jobs
+    (Care reminder scans) that join licenses with users. Keep the two in step."""
+    grants = LicenseGrant._meta.db_table
+    return (
+        f"({user_alias}.is_active AND {user_alias}.organization_id = "
+        f"{license_alias}.organization_id AND ({user_alias}.role = '{Role.LICENSE_ADMIN}' OR "
+        f"({user_alias}.role = '{Role.LICENSE_USER}' AND EXISTS (SELECT 1 FROM {grants} g "
+        f"WHERE g.license_id = {license_alias}.id AND g.user_id = {user_alias}.id))))"
+    )
+
+
+def user_can_see_license(user, license_id) -> bool:
+    return licenses_visible_to(user).filter(pk=license_id).exists()
+
+
 def customers_visible_to(user) -> QuerySet:
     """A License Admin sees every customer of the company; a License User sees the customers
     of the licenses granted to them and those they created."""

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "licensedesk.care",
     "licensedesk.groups",
     "licensedesk.activation",
+    "licensedesk.notifications",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path(".well-known/jwks.json", jwks_view, name="jwks"),
     path("customers/", include("licensedesk.customers.urls")),
     path("groups/", include("licensedesk.groups.urls")),
+    path("care/", include("licensedesk.care.urls")),
+    path("notifications/", include("licensedesk.notifications.urls")),
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),
 ]

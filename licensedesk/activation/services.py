@@ -9,7 +9,7 @@ import hashlib
 from datetime import UTC
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from licensedesk.activation import lrq as lrq_format
@@ -19,6 +19,8 @@ from licensedesk.audit.services import record
 from licensedesk.care.status import today
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.licenses.models import License
+from licensedesk.notifications import events
+from licensedesk.notifications.services import emit
 
 
 def _iso(moment) -> str:
@@ -89,6 +91,55 @@ def activate(user, lic: License, data: bytes, *, via="web", idempotency_key=None
         ) from exc
 
 
+DEVICE_COLUMNS = ("hardware_id", "mac", "manufacturer", "model", "name", "type")
+
+
+def _insert_devices(installation, devices, now) -> None:
+    """Insert the newly activated devices. On PostgreSQL with COPY: a request may list tens
+    of thousands of devices, and INSERTs with client-side parameter binding take about ten
+    times as long; elsewhere with bulk_create."""
+    if not devices:
+        return
+    connection = connections[router.db_for_write(ActiveDevice)]
+    if connection.vendor != "postgresql":
+        ActiveDevice.objects.bulk_create(
+            [
+                ActiveDevice(
+                    installation=installation,
+                    activated_at=now,
+                    **{c: getattr(d, c) for c in DEVICE_COLUMNS},
+                )
+                for d in devices
+            ],
+            batch_size=2000,
+        )
+        return
+    fields = [ActiveDevice._meta.get_field(c) for c in ("installation", *DEVICE_COLUMNS)]
+    columns = ", ".join(
+        connection.ops.quote_name(f.column)
+        for f in [*fields, ActiveDevice._meta.get_field("activated_at")]
+    )
+    table = connection.ops.quote_name(ActiveDevice._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for d in devices:
+            copy.write_row(
+                (
+                    installation.pk,
+                    d.hardware_id,
+                    d.mac,
+                    d.manufacturer,
+                    d.model,
+                    d.name,
+                    d.type,
+                    now,
+                )
+            )
+
+
 @transaction.atomic
 def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
     if idempotency_key:
@@ -101,9 +152,11 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
                     status=422,
                 )
             return previous.activation, True
-    # Lock the license: activations of one SLC run one at a time, so the quota holds.
+    # Lock the license: activations of one SLC run one at a time, so the quota holds. Only
+    # its own row (of=self): PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # joins to the company and the customer.
     lic = (
-        License.objects.select_for_update()
+        License.objects.select_for_update(of=("self",))
         .select_related("product", "version", "organization", "customer")
         .get(pk=lic.pk)
     )
@@ -143,22 +196,7 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
     gone = released + [d.hardware_id for d in refused if d.hardware_id in current]
     if gone:
         installation.devices.filter(hardware_id__in=gone).delete()
-    ActiveDevice.objects.bulk_create(
-        [
-            ActiveDevice(
-                installation=installation,
-                hardware_id=d.hardware_id,
-                mac=d.mac,
-                manufacturer=d.manufacturer,
-                model=d.model,
-                name=d.name,
-                type=d.type,
-                activated_at=now,
-            )
-            for d in activated
-        ],
-        batch_size=2000,
-    )
+    _insert_devices(installation, activated, now)
     installation.hostname = parsed.hostname or installation.hostname
     installation.product_version = parsed.product_version or installation.product_version
     installation.devices_active = len(kept) + len(activated)
@@ -203,6 +241,17 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
         IdempotencyKey.objects.create(
             user=user, key=idempotency_key, body_digest=body_digest, activation=activation
         )
+    summary = {
+        "installation": parsed.hostname or parsed.installation_id,
+        "activated": len(activated),
+        "kept": len(kept),
+        "released": len(released),
+        "refused": len(refused),
+    }
+    if activated:
+        emit(events.DEVICES_ACTIVATED, lic, summary)
+    if refused:
+        emit(events.ACTIVATION_REFUSED, lic, summary)
     record(
         "license.activate",
         request=request,

@@ -1,6 +1,8 @@
 """Finding licenses: one function builds the list for the page, the API and the CSV export,
 so all three show exactly the same rows."""
 
+from datetime import date
+
 from django.db.models import Prefetch, Q
 
 from licensedesk import access
@@ -26,8 +28,9 @@ def parse_int(value):
 
 def find_licenses(user, params):
     """The licenses `user` may see, narrowed by `params` (a dict or QueryDict): search,
-    customer (an id, or "none" for Unspecified), product (a code or id), care_status, group
-    (an id), ordering (a key of ORDERINGS, optionally prefixed with "-")."""
+    customer (an id, or "none" for Unspecified), product (a code or id), care_status,
+    care_ends_from and care_ends_until (dates; until excluded), group (an id), ordering (a key
+    of ORDERINGS, optionally prefixed with "-")."""
     licenses = access.licenses_visible_to(user)
     search = " ".join(str(params.get("search") or params.get("q") or "").split())[:100]
     if search:
@@ -50,10 +53,25 @@ def find_licenses(user, params):
     status = params.get("care_status")
     if status in care_status.LABELS:
         licenses = licenses.filter(care_status.status_q(status))
+    ends_from, ends_until = (
+        parse_date(params.get("care_ends_from")),
+        parse_date(params.get("care_ends_until")),
+    )
+    if ends_from:
+        licenses = licenses.filter(care_ends_on__gte=ends_from)
+    if ends_until:
+        licenses = licenses.filter(care_ends_on__lt=ends_until)
     group = parse_int(params.get("group"))
     if group is not None:
         licenses = licenses.filter(memberships__group_id=group)
     return licenses.order_by(*ordering_of(params.get("ordering")))
+
+
+def parse_date(value):
+    try:
+        return date.fromisoformat(str(value or "").strip()) if value else None
+    except ValueError:
+        return None
 
 
 def ordering_of(key) -> list[str]:

@@ -14,6 +14,8 @@ from licensedesk.customers.services import customer_for, get_or_create_customer
 from licensedesk.groups.models import Membership
 from licensedesk.licenses import codes
 from licensedesk.licenses.models import License, LicenseGrant
+from licensedesk.notifications import events
+from licensedesk.notifications.services import emit
 
 MAX_DESCRIPTION = 500
 # Failed registrations (code guessing) per user and per company.
@@ -144,6 +146,7 @@ def _register(user, code, customer_id, new_customer, description, group_ids, req
     )
     if group_ids:
         _add_to_groups(user, lic, group_ids)
+    emit(events.LICENSE_REGISTERED, lic, {"registered_by": user.email})
     return lic
 
 

@@ -28,3 +28,12 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.state})"
+
+
+class PeriodicTask(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name

@@ -62,3 +62,14 @@
     });
   });
 })();
+
+// <input data-filter="#list">: show only the labels of #list whose data-text holds the query.
+document.addEventListener("input", function (event) {
+  "use strict";
+  var selector = event.target.getAttribute && event.target.getAttribute("data-filter");
+  if (!selector) return;
+  var query = event.target.value.trim().toLowerCase();
+  document.querySelectorAll(selector + " [data-text]").forEach(function (label) {
+    label.hidden = query !== "" && label.getAttribute("data-text").indexOf(query) === -1;
+  });
+});

@@ -4,11 +4,16 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from licensedesk.notifications.sender import send_due
+from licensedesk.outbox.schedule import run_periodic
 from licensedesk.outbox.worker import run_due_jobs
 
 
 class Command(BaseCommand):
-    help = "Run the background worker: claim due jobs from the outbox and run them."
+    help = (
+        "Run the background worker: queue periodic jobs, run due outbox jobs, send due "
+        "notifications."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run what is due, then exit.")
@@ -26,7 +31,8 @@ class Command(BaseCommand):
         self.stdout.write("worker started")
         while not stopping:
             close_old_connections()
-            ran = run_due_jobs()
+            run_periodic()
+            ran = run_due_jobs() + send_due()
             if once:
                 self.stdout.write(f"ran {ran} job(s)")
                 return

@@ -1,0 +1,251 @@
+"""Sending deliveries: email over SMTP (HTML and text, with a mute link) and signed webhooks.
+At least once: a delivery is claimed with a lease, and only marked sent after the SMTP server
+or the webhook accepted it; failures are retried with exponential backoff."""
+
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from licensedesk import access
+from licensedesk.licenses.models import License
+from licensedesk.notifications import events
+from licensedesk.notifications.models import Delivery, Mute
+from licensedesk.notifications.validation import check_webhook_target
+from licensedesk.outbox.worker import backoff, worker_id
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)
+WEBHOOK_TIMEOUT = 10
+
+
+class Skip(Exception):
+    """Nothing to send any more (recipient removed, muted, or no visible license left)."""
+
+
+def claim(limit=50, who=None) -> list[Delivery]:
+    now = timezone.now()
+    who = who or worker_id()
+    due = Q(state__in=[Delivery.State.QUEUED, Delivery.State.RETRYING], next_attempt_at__lte=now)
+    due |= Q(state=Delivery.State.SENDING, locked_until__lt=now)  # a worker died mid-send
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        Delivery.objects.filter(id__in=ids).update(
+            state=Delivery.State.SENDING, locked_until=now + LEASE, last_error=who[:200]
+        )
+    return list(
+        Delivery.objects.filter(id__in=ids, state=Delivery.State.SENDING).select_related(
+            "organization", "profile", "reminder", "recipient_user"
+        )
+    )
+
+
+def mute_token(delivery: Delivery) -> str:
+    source = {"p": delivery.profile_id} if delivery.profile_id else {"r": delivery.reminder_id}
+    return signing.dumps({"e": delivery.recipient, **source}, salt="notifications.mute")
+
+
+def _licenses_for(delivery: Delivery) -> list[License]:
+    """The licenses of the message that its recipient may still see."""
+    ids = [item["license_id"] for item in delivery.payload.get("items", [])]
+    licenses = License.objects.filter(pk__in=ids, organization_id=delivery.organization_id)
+    viewer = delivery.recipient_user
+    if delivery.reminder_id:
+        viewer = delivery.reminder.owner  # extra addresses hear what the owner may see
+    if viewer is not None:
+        if not viewer.is_active:
+            raise Skip("the recipient is no longer a user of the company")
+        licenses = licenses.filter(pk__in=access.licenses_visible_to(viewer).values("pk"))
+    found = list(
+        licenses.select_related("product", "version", "customer").order_by("care_ends_on", "code")
+    )
+    if not found:
+        raise Skip("no license of this message is visible to the recipient any more")
+    return found
+
+
+def _check_not_muted(delivery: Delivery) -> None:
+    source = delivery.profile or delivery.reminder
+    if source is None:
+        raise Skip("its profile or reminder was deleted")
+    if source.muted:
+        raise Skip("its profile or reminder is muted")
+    mutes = Mute.objects.filter(email__iexact=delivery.recipient)
+    if mutes.filter(
+        Q(profile_id=delivery.profile_id)
+        if delivery.profile_id
+        else Q(reminder_id=delivery.reminder_id)
+    ).exists():
+        raise Skip("the recipient muted it")
+
+
+def _items(delivery, licenses):
+    by_id = {lic.pk: lic for lic in licenses}
+    rows = []
+    for item in delivery.payload.get("items", []):
+        lic = by_id.get(item["license_id"])
+        if lic is not None:
+            rows.append({**item, "license": lic, "event_label": events.LABELS.get(item["event"])})
+    return rows
+
+
+def send_email(delivery: Delivery, licenses, connection=None) -> None:
+    url = settings.BASE_URL
+    context = {
+        "delivery": delivery,
+        "items": _items(delivery, licenses),
+        "event_label": events.LABELS.get(delivery.event, delivery.event),
+        "source": delivery.profile or delivery.reminder,
+        "base_url": url,
+        "mute_url": url + reverse("notifications:mute", args=[mute_token(delivery)]),
+    }
+    subject = render_to_string("notifications/email/subject.txt", context).strip()
+    text = render_to_string("notifications/email/message.txt", context)
+    html = render_to_string("notifications/email/message.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [delivery.recipient],
+        connection=connection,
+        headers={"List-Unsubscribe": f"<{context['mute_url']}>"},
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def webhook_body(delivery: Delivery, licenses) -> bytes:
+    return json.dumps(
+        {
+            "id": str(delivery.uuid),
+            "event": delivery.event,
+            "organization": delivery.organization.slug,
+            "created": delivery.created_at.isoformat(),
+            "data": delivery.payload.get("data", {}),
+            "licenses": [
+                {
+                    "slc": lic.code,
+                    "product": lic.product.name,
+                    "version": lic.version.name,
+                    "customer": lic.customer.name if lic.customer_id else None,
+                    "care_level": lic.care_level or None,
+                    "care_ends_on": lic.care_ends_on.isoformat() if lic.care_ends_on else None,
+                }
+                for lic in licenses
+            ],
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 over "<timestamp>.<body>", hex: what a receiver recomputes."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def send_webhook(delivery: Delivery, licenses) -> None:
+    check_webhook_target(delivery.recipient)
+    body = webhook_body(delivery, licenses)
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(  # noqa: S310 - check_webhook_target allows http(s) only
+        delivery.recipient,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "licensedesk-webhooks/1",
+            "X-Licensedesk-Delivery": str(delivery.uuid),
+            "X-Licensedesk-Event": delivery.event,
+            "X-Licensedesk-Timestamp": timestamp,
+            "X-Licensedesk-Signature": signature(delivery.profile.webhook_secret, timestamp, body),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310
+        if not 200 <= response.status < 300:
+            raise OSError(f"the webhook answered HTTP {response.status}")
+
+
+def deliver(delivery: Delivery, connection=None) -> str:
+    """Send one claimed delivery; returns its new state."""
+    now = timezone.now()
+    try:
+        _check_not_muted(delivery)
+        licenses = _licenses_for(delivery)
+        if delivery.channel == Delivery.Channel.WEBHOOK:
+            send_webhook(delivery, licenses)
+        else:
+            send_email(delivery, licenses, connection)
+    except Skip as exc:
+        _finish(delivery, Delivery.State.SKIPPED, str(exc))
+        return Delivery.State.SKIPPED
+    except Exception as exc:  # SMTP down, webhook refused…: retry later
+        attempts = delivery.attempts + 1
+        final = attempts >= delivery.max_attempts
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if isinstance(exc, urllib.error.HTTPError):
+            error = f"HTTP {exc.code} {exc.reason}"
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=Delivery.State.FAILED if final else Delivery.State.RETRYING,
+            attempts=attempts,
+            last_error=error,
+            locked_until=None,
+            next_attempt_at=now + backoff(attempts),
+        )
+        log.warning("delivery %s failed (attempt %s): %s", delivery.pk, attempts, error)
+        return Delivery.State.FAILED if final else Delivery.State.RETRYING
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.SENT,
+        attempts=delivery.attempts + 1,
+        sent_at=now,
+        locked_until=None,
+        last_error="",
+    )
+    return Delivery.State.SENT
+
+
+def _finish(delivery, state, note):
+    Delivery.objects.filter(pk=delivery.pk).update(state=state, last_error=note, locked_until=None)
+
+
+def send_due(limit=200) -> int:
+    """Claim and send due deliveries (one SMTP connection for the batch); returns how many."""
+    done = 0
+    while done < limit:
+        batch = claim(min(50, limit - done))
+        if not batch:
+            break
+        connection = get_connection()
+        try:
+            for delivery in batch:
+                if deliver(delivery, connection) in (
+                    Delivery.State.RETRYING,
+                    Delivery.State.FAILED,
+                ):
+                    connection.close()  # a broken connection: the next message reopens it
+                done += 1
+        finally:
+            with contextlib.suppress(Exception):  # closing a broken SMTP connection
+                connection.close()
+    return done

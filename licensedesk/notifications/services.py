@@ -1,0 +1,364 @@
+"""Turning events and due Care dates into deliveries, and managing notification profiles."""
+
+import secrets
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from licensedesk import access
+from licensedesk.audit.services import record
+from licensedesk.core.errors import Conflict, ServiceError
+from licensedesk.notifications import events
+from licensedesk.notifications.models import Delivery, NotificationProfile, ProfileLead
+from licensedesk.notifications.validation import clean_emails, clean_lead_times, clean_webhook_url
+from licensedesk.outbox.registry import enqueue
+
+
+def _delivery(
+    org_id, event, channel, recipient, payload, *, profile=None, reminder=None, user=None
+) -> Delivery:
+    return Delivery(
+        organization_id=org_id,
+        event=event,
+        channel=channel,
+        recipient=recipient,
+        recipient_user=user,
+        payload=payload,
+        profile=profile,
+        reminder=reminder,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def _recipients_of_profile(profile):
+    """(email, user) pairs: the profile's active users and its extra addresses."""
+    pairs = [(u.email, u) for u in profile.users.filter(is_active=True)]
+    pairs += [(email, None) for email in profile.extra_emails]
+    return pairs
+
+
+def queue_care_deliveries(by_source: dict, today: date) -> int:
+    """One email per recipient and source (a digest of that day's due licenses) and one
+    webhook call per profile."""
+    from licensedesk.care.models import CareReminder
+    from licensedesk.care.scan import event_for
+
+    new = []
+    for (kind, source_id), firings in by_source.items():
+        items = [
+            {
+                "license_id": f["license_id"],
+                "care_ends_on": f["care_ends_on"].isoformat(),
+                "lead_days": f["lead_days"],
+                "event": event_for(f["lead_days"]),
+            }
+            for f in firings
+        ]
+        payload = {"date": today.isoformat(), "items": items}
+        if kind == "reminder":
+            reminder = CareReminder.objects.select_related("owner").get(pk=source_id)
+            owner = reminder.owner
+            if reminder.notify_me:
+                new.append(
+                    _delivery(
+                        reminder.organization_id,
+                        events.CARE_ENDING,
+                        "email",
+                        owner.email,
+                        payload,
+                        reminder=reminder,
+                        user=owner,
+                    )
+                )
+            for email in reminder.extra_emails:
+                new.append(
+                    _delivery(
+                        reminder.organization_id,
+                        events.CARE_ENDING,
+                        "email",
+                        email,
+                        payload,
+                        reminder=reminder,
+                    )
+                )
+        else:
+            profile = NotificationProfile.objects.get(pk=source_id)
+            event = (
+                items[0]["event"] if len({i["event"] for i in items}) == 1 else events.CARE_ENDING
+            )
+            if profile.email_enabled:
+                for email, user in _recipients_of_profile(profile):
+                    new.append(
+                        _delivery(
+                            profile.organization_id,
+                            event,
+                            "email",
+                            email,
+                            payload,
+                            profile=profile,
+                            user=user,
+                        )
+                    )
+            if profile.webhook_url:
+                new.append(
+                    _delivery(
+                        profile.organization_id,
+                        event,
+                        "webhook",
+                        profile.webhook_url,
+                        payload,
+                        profile=profile,
+                    )
+                )
+    Delivery.objects.bulk_create(new, batch_size=1000)
+    return len(new)
+
+
+def emit(event: str, lic, data: dict | None = None) -> None:
+    """Record that `event` happened to `lic`. Call it inside the transaction of the change:
+    the fan-out to profiles runs in the worker, and nothing is lost if it is down."""
+    enqueue(
+        "notifications.fanout",
+        {
+            "event": event,
+            "license_id": lic.pk,
+            "organization_id": lic.organization_id,
+            "at": timezone.now().isoformat(),
+            "data": data or {},
+        },
+    )
+
+
+def profiles_for(event: str, lic):
+    """The company's unmuted profiles subscribed to `event` whose scope holds `lic`."""
+    profiles = NotificationProfile.objects.filter(organization_id=lic.organization_id, muted=False)
+    in_scope = Q(scope=NotificationProfile.Scope.ALL) | Q(
+        scope=NotificationProfile.Scope.GROUPS, groups__memberships__license=lic
+    )
+    if lic.customer_id:
+        in_scope |= Q(scope=NotificationProfile.Scope.CUSTOMERS, customers=lic.customer_id)
+    return [p for p in profiles.filter(in_scope).distinct() if event in p.events]
+
+
+def fan_out(payload: dict) -> int:
+    """Deliveries for one event: every matching profile's recipients and webhook."""
+    from licensedesk.licenses.models import License
+
+    lic = License.objects.filter(pk=payload["license_id"]).first()
+    if lic is None or lic.organization_id != payload["organization_id"]:
+        return 0  # gone, or changed hands: tell nobody
+    event = payload["event"]
+    body = {
+        "items": [{"license_id": lic.pk, "event": event}],
+        "data": payload.get("data", {}),
+        "at": payload.get("at"),
+    }
+    new = []
+    with transaction.atomic():
+        for profile in profiles_for(event, lic):
+            if profile.email_enabled:
+                for email, user in _recipients_of_profile(profile):
+                    if user is not None and not access.user_can_see_license(user, lic.pk):
+                        continue
+                    new.append(
+                        _delivery(
+                            lic.organization_id,
+                            event,
+                            "email",
+                            email,
+                            body,
+                            profile=profile,
+                            user=user,
+                        )
+                    )
+            if profile.webhook_url:
+                new.append(
+                    _delivery(
+                        lic.organization_id,
+                        event,
+                        "webhook",
+                        profile.webhook_url,
+                        body,
+                        profile=profile,
+                    )
+                )
+        Delivery.objects.bulk_create(new)
+    return len(new)
+
+
+# --- profiles -----------------------------------------------------------------------------
+
+
+def _require_admin(user):
+    if not access.is_license_admin(user):
+        raise ServiceError(
+            "Only License Admins manage notification profiles.", code="forbidden", status=403
+        )
+
+
+def _clean(user, data: dict, profile=None) -> dict:
+    cleaned = {}
+    if "name" in data or profile is None:
+        name = " ".join(str(data.get("name") or "").split())
+        if not name or len(name) > 100:
+            raise ServiceError(
+                "Give the profile a name (100 characters at most).",
+                code="invalid_name",
+                field="name",
+            )
+        clash = NotificationProfile.objects.filter(
+            organization_id=user.organization_id, name__iexact=name
+        )
+        if profile is not None:
+            clash = clash.exclude(pk=profile.pk)
+        if clash.exists():
+            raise Conflict(
+                "A profile with this name already exists.", code="name_taken", field="name"
+            )
+        cleaned["name"] = name
+    if "description" in data:
+        description = str(data.get("description") or "").strip()
+        if len(description) > 500:
+            raise ServiceError("The description is too long.", field="description")
+        cleaned["description"] = description
+    if "scope" in data:
+        if data["scope"] not in NotificationProfile.Scope.values:
+            raise ServiceError("Choose a scope: all, groups or customers.", field="scope")
+        cleaned["scope"] = data["scope"]
+    if "events" in data:
+        chosen = list(dict.fromkeys(data.get("events") or []))
+        if not chosen or any(e not in events.LABELS for e in chosen):
+            raise ServiceError(
+                "Choose one or more known events.", code="invalid_events", field="events"
+            )
+        cleaned["events"] = chosen
+    if "lead_times" in data:
+        cleaned["lead_times"] = clean_lead_times(
+            data.get("lead_times") or events.DEFAULT_LEAD_TIMES
+        )
+    if "extra_emails" in data:
+        cleaned["extra_emails"] = clean_emails(data.get("extra_emails"))
+    if "webhook_url" in data:
+        cleaned["webhook_url"] = clean_webhook_url(data.get("webhook_url"))
+    for flag in ("email_enabled", "muted"):
+        if flag in data:
+            cleaned[flag] = bool(data[flag])
+    if "group_ids" in data:
+        ids = set(data.get("group_ids") or [])
+        groups = list(access.groups_visible_to(user).filter(pk__in=ids))
+        if len(groups) != len(ids):
+            raise ServiceError(
+                "Choose license groups of your company.", code="unknown_groups", field="group_ids"
+            )
+        cleaned["groups"] = groups
+    if "customer_ids" in data:
+        ids = set(data.get("customer_ids") or [])
+        customers = list(access.customers_visible_to(user).filter(pk__in=ids))
+        if len(customers) != len(ids):
+            raise ServiceError(
+                "Choose customers of your company.", code="unknown_customers", field="customer_ids"
+            )
+        cleaned["customers"] = customers
+    if "user_ids" in data:
+        ids = set(data.get("user_ids") or [])
+        users = list(access.users_visible_to(user).filter(pk__in=ids, is_active=True))
+        if len(users) != len(ids):
+            raise ServiceError(
+                "Recipients must be active users of your company.",
+                code="unknown_users",
+                field="user_ids",
+            )
+        cleaned["users"] = users
+    return cleaned
+
+
+def _apply(profile, cleaned):
+    relations = {k: cleaned.pop(k) for k in ("groups", "customers", "users") if k in cleaned}
+    for key, value in cleaned.items():
+        setattr(profile, key, value)
+    if not profile.webhook_secret:
+        profile.webhook_secret = secrets.token_urlsafe(32)
+    profile.save()
+    for key, value in relations.items():
+        getattr(profile, key).set(value)
+    if profile.scope == NotificationProfile.Scope.GROUPS and not profile.groups.exists():
+        raise ServiceError(
+            "Choose at least one license group for this scope.",
+            code="invalid_scope",
+            field="group_ids",
+        )
+    if profile.scope == NotificationProfile.Scope.CUSTOMERS and not profile.customers.exists():
+        raise ServiceError(
+            "Choose at least one customer for this scope.",
+            code="invalid_scope",
+            field="customer_ids",
+        )
+    # Lead times as rows for the set-based Care scan; -1 stands for "Care ended".
+    leads = set(profile.lead_times) if events.CARE_ENDING in profile.events else set()
+    if events.CARE_ENDED in profile.events:
+        leads.add(-1)
+    ProfileLead.objects.filter(profile=profile).exclude(days__in=leads).delete()
+    ProfileLead.objects.bulk_create(
+        [ProfileLead(profile=profile, days=d) for d in leads], ignore_conflicts=True
+    )
+    return profile
+
+
+@transaction.atomic
+def create_profile(user, data: dict, request=None) -> NotificationProfile:
+    _require_admin(user)
+    data = {"lead_times": events.DEFAULT_LEAD_TIMES, "events": [], **data}
+    cleaned = _clean(user, data)
+    if (
+        not cleaned.get("extra_emails")
+        and not cleaned.get("users")
+        and not cleaned.get("webhook_url")
+    ):
+        raise ServiceError(
+            "Add at least one recipient or a webhook.", code="no_recipients", field="user_ids"
+        )
+    profile = _apply(
+        NotificationProfile(organization_id=user.organization_id, created_by=user), cleaned
+    )
+    record("profile.create", request=request, actor=user, target=profile)
+    return profile
+
+
+@transaction.atomic
+def update_profile(user, profile, data: dict, request=None) -> NotificationProfile:
+    _require_admin(user)
+    profile = NotificationProfile.objects.select_for_update().get(pk=profile.pk)
+    cleaned = _clean(user, data, profile)
+    _apply(profile, cleaned)
+    record(
+        "profile.update",
+        request=request,
+        actor=user,
+        target=profile,
+        changes={k: str(v)[:200] for k, v in data.items()},
+    )
+    return profile
+
+
+@transaction.atomic
+def delete_profile(user, profile, request=None) -> None:
+    _require_admin(user)
+    record("profile.delete", request=request, actor=user, target=profile)
+    profile.delete()
+
+
+@transaction.atomic
+def retry_delivery(user, delivery, request=None) -> Delivery:
+    if delivery.state not in (Delivery.State.FAILED, Delivery.State.RETRYING):
+        raise ServiceError("Only failed or retrying deliveries can be retried.", code="not_failed")
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.QUEUED,
+        next_attempt_at=timezone.now(),
+        attempts=0,
+        locked_until=None,
+    )
+    record("delivery.retry", request=request, actor=user, target=delivery)
+    delivery.refresh_from_db()
+    return delivery
