@@ -50,8 +50,16 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
-    list_display = ("email", "first_name", "last_name", "organization", "role",
-                    "is_company_admin", "is_active", "is_staff")
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "organization",
+        "role",
+        "is_company_admin",
+        "is_active",
+        "is_staff",
+    )
     list_filter = ("role", "is_company_admin", "is_active", "is_staff", "organization")
     search_fields = ("email", "first_name", "last_name", "organization__name")
     list_select_related = ("organization",)
@@ -59,13 +67,27 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "phone", "job_title")}),
         ("Company", {"fields": ("organization", "role", "is_company_admin")}),
-        ("Vendor staff", {"fields": ("is_active", "is_staff", "is_superuser", "groups",
-                                      "user_permissions")}),
+        (
+            "Vendor staff",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         ("Dates", {"fields": ("last_login", "date_joined", "deactivated_at")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "organization", "role",
-                                                  "is_company_admin", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "organization",
+                    "role",
+                    "is_company_admin",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
 
 

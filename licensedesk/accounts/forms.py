@@ -13,7 +13,9 @@ class ServiceFormMixin:
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    email = forms.EmailField(
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
     password = forms.CharField(
         strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -27,7 +29,8 @@ class SignUpForm(ServiceFormMixin, forms.Form):
     email = forms.EmailField()
     phone = forms.CharField(max_length=40, required=False)
     password = forms.CharField(
-        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 10 characters. Long passphrases are welcome.",
     )
 
@@ -45,7 +48,8 @@ class UserForm(ServiceFormMixin, forms.Form):
         "see only the licenses granted to them.",
     )
     is_company_admin = forms.BooleanField(
-        required=False, label="Company administrator",
+        required=False,
+        label="Company administrator",
         help_text="Company administrators manage users and see the activity log.",
     )
 
@@ -64,11 +68,13 @@ class ProfileForm(ServiceFormMixin, forms.Form):
 
 class SetPasswordForm(ServiceFormMixin, forms.Form):
     password = forms.CharField(
-        label="New password", strip=False,
+        label="New password",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
-        label="New password again", strip=False,
+        label="New password again",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

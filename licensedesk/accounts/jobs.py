@@ -22,9 +22,11 @@ def send_templated(to: str, template: str, context: dict) -> None:
 
 @handler("accounts.invitation")
 def send_invitation(payload: dict) -> None:
-    user = User.objects.select_related("organization").filter(
-        pk=payload["user_id"], is_active=True
-    ).first()
+    user = (
+        User.objects.select_related("organization")
+        .filter(pk=payload["user_id"], is_active=True)
+        .first()
+    )
     if user is None or user.has_usable_password():
         return  # deactivated, or already accepted: nothing to send
     inviter = User.objects.filter(pk=payload.get("inviter_id")).first()
@@ -33,7 +35,12 @@ def send_invitation(payload: dict) -> None:
     send_templated(
         user.email,
         "accounts/email/invitation",
-        {"user": user, "inviter": inviter, "url": url, "days": settings.INVITATION_MAX_AGE // 86400},
+        {
+            "user": user,
+            "inviter": inviter,
+            "url": url,
+            "days": settings.INVITATION_MAX_AGE // 86400,
+        },
     )
 
 

@@ -150,10 +150,10 @@ def update_user(admin: User, user: User, data: dict, request=None) -> User:
         demoted = before["is_company_admin"] and not user.is_company_admin
         if demoted and not _other_active_admins(user):
             raise ServiceError(
-                    "A company always keeps at least one administrator.",
-                    code="last_admin",
-                    field="is_company_admin",
-                )
+                "A company always keeps at least one administrator.",
+                code="last_admin",
+                field="is_company_admin",
+            )
     changes = diff(before, _snapshot(user))
     if changes:
         user.save()

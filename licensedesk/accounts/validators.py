@@ -2,7 +2,8 @@ from django.core.exceptions import ValidationError
 
 
 class MaximumLengthValidator:
-    """Long passphrases are welcome; only absurd lengths (a denial of service on hashing) are not."""
+    """Long passphrases are welcome; only absurd lengths (a denial of service on hashing) are
+    not."""
 
     def __init__(self, max_length=1024):
         self.max_length = max_length

@@ -50,15 +50,20 @@ def install(api) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
         errors = [
-            {"loc": [str(p) for p in e.get("loc", [])], "msg": e.get("msg", ""), "type": e.get("type", "")}
+            {
+                "loc": [str(p) for p in e.get("loc", [])],
+                "msg": e.get("msg", ""),
+                "type": e.get("type", ""),
+            }
             for e in exc.errors
         ]
         return problem(request, 422, "The request is not valid.", "validation_error", errors=errors)
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request, exc):
-        response = problem(request, 401, "Give a valid token: Authorization: Bearer <token>.",
-                           "not_authenticated")
+        response = problem(
+            request, 401, "Give a valid token: Authorization: Bearer <token>.", "not_authenticated"
+        )
         response["WWW-Authenticate"] = 'Bearer realm="licensedesk"'
         return response
 

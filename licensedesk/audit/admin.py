@@ -5,7 +5,14 @@ from licensedesk.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "organization", "actor_label", "action", "target_label", "ip_address")
+    list_display = (
+        "created_at",
+        "organization",
+        "actor_label",
+        "action",
+        "target_label",
+        "ip_address",
+    )
     list_filter = ("action", "organization")
     search_fields = ("actor_label", "action", "target_label")
     readonly_fields = [f.name for f in AuditEvent._meta.fields]

@@ -15,10 +15,14 @@ def filter_events(events, params):
         events = events.filter(actor_label__icontains=actor)
     since = _date(params.get("since"))
     if since:
-        events = events.filter(created_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+        events = events.filter(
+            created_at__gte=timezone.make_aware(datetime.combine(since, time.min))
+        )
     until = _date(params.get("until"))
     if until:
-        events = events.filter(created_at__lte=timezone.make_aware(datetime.combine(until, time.max)))
+        events = events.filter(
+            created_at__lte=timezone.make_aware(datetime.combine(until, time.max))
+        )
     return events
 
 

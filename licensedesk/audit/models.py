@@ -6,11 +6,17 @@ class AuditEvent(models.Model):
     """Who did what, when (UTC), from where. Never holds a password or a token."""
 
     organization = models.ForeignKey(
-        "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE,
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="audit_events",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="audit_events",
     )
     actor_label = models.CharField(max_length=254, blank=True)

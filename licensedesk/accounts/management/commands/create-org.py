@@ -20,8 +20,12 @@ class Command(BaseCommand):
         password = read_password(opts["password_stdin"])
         try:
             user = services.sign_up(
-                company_name=opts["name"], country=opts["country"], first_name=opts["first_name"],
-                last_name=opts["last_name"], email=opts["admin_email"], phone="",
+                company_name=opts["name"],
+                country=opts["country"],
+                first_name=opts["first_name"],
+                last_name=opts["last_name"],
+                email=opts["admin_email"],
+                phone="",
                 password=password,
             )
         except ServiceError as exc:

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="The company's slug.")
         parser.add_argument("--email", required=True)
-        parser.add_argument("--role", required=True, choices=[Role.LICENSE_USER, Role.LICENSE_ADMIN])
+        parser.add_argument(
+            "--role", required=True, choices=[Role.LICENSE_USER, Role.LICENSE_ADMIN]
+        )
         parser.add_argument("--company-admin", action="store_true")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
@@ -38,8 +40,13 @@ class Command(BaseCommand):
                 )
                 from licensedesk.audit.services import record
 
-                record("user.create", organization=org, target=user, actor_label="console",
-                       changes={"email": user.email, "role": user.role})
+                record(
+                    "user.create",
+                    organization=org,
+                    target=user,
+                    actor_label="console",
+                    changes={"email": user.email, "role": user.role},
+                )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(str(user.pk))
