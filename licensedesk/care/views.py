@@ -8,24 +8,26 @@ from django.views.decorators.http import require_POST
 from licensedesk import access
 from licensedesk.care import calendar, overview, reminders
 from licensedesk.care.forms import ReminderForm
+from licensedesk.core import secrets_flash
 from licensedesk.core.errors import ServiceError
 
-NEW_FEED_KEY = "licensedesk.new_calendar_feed"
+NEW_FEED_COOKIE = "ld_new_calendar"
 
 
 @access.license_role_required
 def care_overview(request):
-    months = overview.care_endings_by_month(request.user)
-    feed_secret = request.session.pop(NEW_FEED_KEY, None)
+    path = reverse("care:overview")
+    feed_secret = secrets_flash.take(request, NEW_FEED_COOKIE)
     feed_url = (
         request.build_absolute_uri(reverse("care:calendar", args=[feed_secret]))
         if feed_secret
         else None
     )
+    months = overview.care_endings_by_month(request.user)
     has_feed = calendar.CalendarFeed.objects.filter(
         user=request.user, revoked_at__isnull=True
     ).exists()
-    return render(
+    response = render(
         request,
         "care/overview.html",
         {
@@ -35,13 +37,17 @@ def care_overview(request):
             "has_feed": has_feed,
         },
     )
+    secrets_flash.clear(request, response, NEW_FEED_COOKIE, path)
+    return response
 
 
 @require_POST
 @access.license_role_required
 def calendar_new(request):
-    request.session[NEW_FEED_KEY] = calendar.new_feed(request.user, request=request)
-    return redirect(reverse("care:overview") + "#calendar")
+    path = reverse("care:overview")
+    response = redirect(path + "#calendar")
+    secrets_flash.flash(response, NEW_FEED_COOKIE, calendar.new_feed(request.user, request), path)
+    return response
 
 
 @require_POST

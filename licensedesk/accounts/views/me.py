@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from licensedesk.accounts import services, tokens
 from licensedesk.accounts.forms import ChangePasswordForm, ProfileForm, TokenForm
 from licensedesk.accounts.models import PersonalAccessToken
-from licensedesk.core import ratelimit
+from licensedesk.core import ratelimit, secrets_flash
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.responses import too_many_requests
 
@@ -50,14 +51,14 @@ def change_password(request):
     return render(request, "accounts/change_password.html", {"form": form})
 
 
-NEW_TOKEN_KEY = "licensedesk.new_token"
+NEW_TOKEN_COOKIE = "ld_new_token"
 
 
 def token_list(request):
+    """Create and list tokens. A new token's secret is shown once, on the page the POST
+    redirects to, so a reload neither creates a second token nor shows it again."""
+    path = reverse("accounts:token_list")
     form = TokenForm(request.POST or None)
-    # Shown once: the secret waits in the session for the redirect after the POST, so a reload
-    # neither creates a second token nor shows the secret again.
-    new_secret = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
         try:
             _, secret = tokens.create_token(
@@ -68,16 +69,17 @@ def token_list(request):
         except ServiceError as exc:
             form.add_error("name", exc.message)
         else:
-            request.session[NEW_TOKEN_KEY] = secret
-            return redirect("accounts:token_list")
+            response = redirect(path)
+            secrets_flash.flash(response, NEW_TOKEN_COOKIE, secret, path)
+            return response
     user_tokens = PersonalAccessToken.objects.filter(user=request.user)
+    new_secret = secrets_flash.take(request, NEW_TOKEN_COOKIE) if request.method == "GET" else None
     response = render(
         request,
         "accounts/token_list.html",
         {"form": form, "tokens": user_tokens, "new_secret": new_secret},
     )
-    if new_secret:
-        response["Cache-Control"] = "no-store"
+    secrets_flash.clear(request, response, NEW_TOKEN_COOKIE, path)
     return response
 
 
