@@ -16,11 +16,17 @@ class GroupForm(ServiceFormMixin, forms.Form):
     )
 
     def license_changes(self, data):
-        """(add ids, remove ids, codes) posted by the picker or typed in the fallback box."""
+        """(SLCs to add, SLCs to remove, typed SLCs) posted by the picker or typed in the
+        fallback box. The picker sends each list as one space-separated field: Django refuses
+        a form of more than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) fields."""
+
+        def split(values):
+            return [code for value in values for code in value.split()]
+
         return (
-            data.getlist("add"),
-            data.getlist("remove"),
-            [c for c in self.cleaned_data.get("codes", "").split() if c],
+            split(data.getlist("add")),
+            split(data.getlist("remove")),
+            split([self.cleaned_data.get("codes", "")]),
         )
 
 

@@ -24,8 +24,8 @@ def group_list(request):
 
 
 def _save(request, form, group=None):
-    """Create or update from the form: the picker posts add=SLC and remove=SLC, the fallback
-    box a list of codes to add."""
+    """Create or update from the form: the picker posts add and remove (SLCs separated by
+    spaces), the fallback box a list of codes to add."""
     add_codes, remove_codes, typed = form.license_changes(request.POST)
     add = services.visible_license_ids(request.user, slcs=[*add_codes, *typed])
     remove = services.visible_license_ids(request.user, slcs=remove_codes)
@@ -72,7 +72,7 @@ def group_edit(request, group_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            _save(request, form, group)
+            group = _save(request, form, group)
         except ServiceError as exc:
             form.add_service_error(exc)
         else:

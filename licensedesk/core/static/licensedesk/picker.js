@@ -1,7 +1,7 @@
 // The license picker of the group form: search the licenses on the server (page by page,
 // never all of them), click to select or unselect, see the selection on the right. It posts
-// only the changes: add=SLC and remove=SLC. Without JavaScript the form shows a plain box
-// for license codes instead.
+// only the changes: add="SLC SLC …" and remove="SLC SLC …". Without JavaScript the form
+// shows a plain box for license codes instead.
 (function () {
   "use strict";
 
@@ -143,11 +143,12 @@
 
     form.addEventListener("submit", function () {
       form.querySelectorAll("input[data-picker-change]").forEach(function (input) { input.remove(); });
-      added.forEach(function (row, slc) {
-        form.appendChild(el("input", { type: "hidden", name: "add", value: slc, "data-picker-change": "" }));
-      });
-      removed.forEach(function (row, slc) {
-        form.appendChild(el("input", { type: "hidden", name: "remove", value: slc, "data-picker-change": "" }));
+      // One field per list, SLCs separated by spaces: Django refuses forms of more than
+      // 1,000 fields, and a group may gain many more licenses than that in one save.
+      [["add", added], ["remove", removed]].forEach(function (pair) {
+        if (pair[1].size === 0) return;
+        var value = Array.from(pair[1].keys()).join(" ");
+        form.appendChild(el("input", { type: "hidden", name: pair[0], value: value, "data-picker-change": "" }));
       });
     });
 
