@@ -3,6 +3,7 @@
 
 import base64
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
@@ -10,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 TYPES = ("initial", "activated")
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 class VerificationError(Exception):
@@ -17,10 +19,17 @@ class VerificationError(Exception):
 
 
 def _b64decode(value: str) -> bytes:
+    # Strict: the standard decoder skips characters outside the alphabet and ignores the
+    # unused low bits of the last one, so a file with a changed character could still verify.
+    if not _B64URL.fullmatch(value):
+        raise VerificationError("The file is not a JWS: bad base64url.")
     try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        data = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (ValueError, TypeError) as exc:
         raise VerificationError("The file is not a JWS: bad base64url.") from exc
+    if base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii") != value:
+        raise VerificationError("The file is not a JWS: non-canonical base64url.")
+    return data
 
 
 def verify(token: str, jwks: dict, now: datetime | None = None) -> tuple[dict, dict]:

@@ -68,13 +68,16 @@ def load_keyset() -> dict:
         if mtime is None:
             key = _new_key()
             keyset = {"active": key["kid"], "keys": [key]}
+            # Written aside, then linked into place: the link fails if another process made
+            # the file first, and nobody ever reads a half-written file.
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+            _write(tmp, keyset)
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another process made it first
+                os.link(tmp, path)
+            except FileExistsError:
                 keyset = json.loads(path.read_text())
-            else:
-                with os.fdopen(fd, "w") as handle:
-                    json.dump(keyset, handle, indent=2)
+            finally:
+                tmp.unlink()
         else:
             keyset = json.loads(path.read_text())
         _cache[path] = (path.stat().st_mtime_ns, keyset)
