@@ -73,6 +73,13 @@ def user_can_see_license(user, license_id) -> bool:
     return licenses_visible_to(user).filter(pk=license_id).exists()
 
 
+def installations_visible_to(user) -> QuerySet:
+    """Installations follow their license: visible exactly when the license is."""
+    from licensedesk.activation.models import Installation
+
+    return Installation.objects.filter(license__in=licenses_visible_to(user))
+
+
 def customers_visible_to(user) -> QuerySet:
     """A License Admin sees every customer of the company; a License User sees the customers
     of the licenses granted to them and those they created."""

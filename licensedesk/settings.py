@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "licensedesk.groups",
     "licensedesk.activation",
     "licensedesk.notifications",
+    "licensedesk.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("customers/", include("licensedesk.customers.urls")),
     path("groups/", include("licensedesk.groups.urls")),
     path("care/", include("licensedesk.care.urls")),
+    path("installations/", include("licensedesk.monitoring.urls")),
     path("notifications/", include("licensedesk.notifications.urls")),
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),

@@ -8,6 +8,7 @@ licensedesk-client activate --server URL --token T --lrq request.lrq [-o activat
 import argparse
 import json
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -97,6 +98,33 @@ def cmd_activate(args) -> int:
     return 0
 
 
+def cmd_monitor(args) -> int:
+    from licensedesk_client import monitor
+
+    simulator = monitor.Simulator(args.simulate, seed=args.seed) if args.simulate else None
+    sent = 0
+    while args.count is None or sent < args.count:
+        if simulator is not None and simulator.silent:
+            print(
+                "the simulated installation went silent (it will show as Offline)", file=sys.stderr
+            )
+            return 0
+        report = simulator.report() if simulator else monitor.real_report()
+        try:
+            status = monitor.send(args.server, args.token, args.installation, report)
+        except (OSError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = None
+        state = "accepted" if status == 202 else f"refused (HTTP {status})"
+        print(f"{monitor._now()} report {sent + 1}: {state}", file=sys.stderr)
+        if status in (401, 404):
+            return 1  # a wrong token or installation won't get better by retrying
+        sent += 1
+        if args.count is None or sent < args.count:
+            time.sleep(args.interval)
+    return 0
+
+
 def _slc_of(data: bytes) -> str:
     import xml.etree.ElementTree as ET  # noqa: S405 - our own request file, just written
 
@@ -137,6 +165,15 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--idempotency-key")
     a.add_argument("-o", "--output", default="activated.lic")
     a.set_defaults(func=cmd_activate)
+    mon = sub.add_parser("monitor", help="send status reports (real or simulated)")
+    mon.add_argument("--server", required=True)
+    mon.add_argument("--token", required=True)
+    mon.add_argument("--installation", required=True, type=int)
+    mon.add_argument("--interval", type=float, default=60, help="seconds between reports")
+    mon.add_argument("--simulate", choices=["healthy", "flaky", "dying"])
+    mon.add_argument("--count", type=int, help="stop after this many reports")
+    mon.add_argument("--seed", type=int, help="random seed of the simulation")
+    mon.set_defaults(func=cmd_monitor)
     return p
 
 

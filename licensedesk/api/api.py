@@ -23,6 +23,7 @@ from licensedesk.audit.api import router as audit_router  # noqa: E402
 from licensedesk.customers.api import router as customers_router  # noqa: E402
 from licensedesk.groups.api import router as groups_router  # noqa: E402
 from licensedesk.licenses.api import router as licenses_router  # noqa: E402
+from licensedesk.monitoring.api import router as monitoring_router  # noqa: E402
 from licensedesk.notifications.api import router as notifications_router  # noqa: E402
 
 api.add_router("/", accounts_router)
@@ -32,3 +33,4 @@ api.add_router("/licenses", licenses_router)
 api.add_router("/license-groups", groups_router)
 api.add_router("/", activation_router)
 api.add_router("/", notifications_router)
+api.add_router("/", monitoring_router)

@@ -8,6 +8,7 @@ ACTIVATION_REFUSED = "activation_refused"
 INSTALLATION_OFFLINE = "installation_offline"
 INSTALLATION_ONLINE = "installation_online"
 INSTALLATION_CRITICAL = "installation_critical"
+INSTALLATION_RECOVERED = "installation_recovered"
 
 LABELS = {
     CARE_ENDING: "Care ending",
@@ -18,6 +19,7 @@ LABELS = {
     INSTALLATION_OFFLINE: "Installation offline",
     INSTALLATION_ONLINE: "Installation back online",
     INSTALLATION_CRITICAL: "Installation critical",
+    INSTALLATION_RECOVERED: "Installation recovered",
 }
 CHOICES = list(LABELS.items())
 DEFAULT_LEAD_TIMES = [90, 30, 7, 0]

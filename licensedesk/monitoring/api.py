@@ -1,0 +1,188 @@
+from datetime import datetime, timedelta
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+from ninja.security import HttpBearer
+
+from licensedesk import access
+from licensedesk.monitoring import queries, services
+from licensedesk.monitoring.models import HourlyStat, StateChange
+from licensedesk.monitoring.reports import MAX_BYTES, StatusReport
+
+router = Router(tags=["installations"])
+
+
+class MonitoringTokenAuth(HttpBearer):
+    """The installation's own monitoring token; checks the size before the body is read."""
+
+    def authenticate(self, request, token):
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES:
+            raise HttpError(413, "A status report is at most 256 KB.")
+        return services.health_for_token(token)
+
+
+@router.post(
+    "/installations/{int:installation_id}/status", auth=MonitoringTokenAuth(), response={202: None}
+)
+def report_status(request, installation_id: int, payload: StatusReport):
+    """An installation reports its status (every minute or so) with its monitoring token."""
+    health = request.auth
+    if health.installation_id != installation_id:
+        raise HttpError(404, "Not found.")  # a token only speaks for its own installation
+    services.ingest(health, payload)
+    return HttpResponse(status=202)
+
+
+class HealthOut(Schema):
+    state: str
+    since: datetime
+    reasons: list[str]
+    last_report_at: datetime | None
+    product_version: str
+    monitoring_enabled: bool
+    token_prefix: str
+
+
+class InstallationOut(Schema):
+    id: int
+    uuid: str
+    hostname: str
+    slc: str
+    customer: str | None
+    product_version: str
+    devices_active: int
+    health: HealthOut | None
+
+    @staticmethod
+    def resolve_uuid(obj):
+        return str(obj.uuid)
+
+    @staticmethod
+    def resolve_slc(obj):
+        return obj.license.code
+
+    @staticmethod
+    def resolve_customer(obj):
+        return obj.license.customer.name if obj.license.customer_id else None
+
+    @staticmethod
+    def resolve_health(obj):
+        health = getattr(obj, "health", None)
+        if health is None:
+            return None
+        return {
+            "state": health.state,
+            "since": health.state_since,
+            "reasons": health.reasons,
+            "last_report_at": health.last_report_at,
+            "product_version": health.product_version,
+            "monitoring_enabled": health.enabled,
+            "token_prefix": health.token_prefix,
+        }
+
+
+class InstallationDetail(InstallationOut):
+    last_report: dict | None
+    uptime_24h: float | None
+    uptime_7d: float | None
+    uptime_30d: float | None
+
+
+class ChangeOut(Schema):
+    at: datetime
+    from_state: str
+    to_state: str
+    reasons: list[str]
+
+
+class HourOut(Schema):
+    hour: datetime
+    reports: int
+    healthy: int
+    attention: int
+    critical: int
+    cpu_avg: float | None
+    memory_avg: float | None
+    devices_offline_max: int
+
+
+class HistoryOut(Schema):
+    changes: list[ChangeOut]
+    hourly: list[HourOut]
+
+
+class TokenOut(Schema):
+    installation_id: int
+    token: str
+
+
+def _license_role(request):
+    access.require(request, access.has_license_role(request.auth), "license_role")
+
+
+def _installation(request, installation_id):
+    _license_role(request)
+    return get_object_or_404(
+        access.installations_visible_to(request.auth).select_related(
+            "license", "license__customer"
+        ),
+        pk=installation_id,
+    )
+
+
+@router.get("/installations", response=list[InstallationOut])
+@paginate
+def list_installations(
+    request, state: str = "", customer: str = "", group: str = "", search: str = ""
+):
+    """Installations you may see, worst first. `state`: pending, healthy, attention,
+    critical, offline, unknown or unmonitored."""
+    _license_role(request)
+    return queries.find_installations(
+        request.auth, {"state": state, "customer": customer, "group": group, "search": search}
+    )
+
+
+@router.get("/installations/{int:installation_id}", response=InstallationDetail)
+def get_installation(request, installation_id: int):
+    installation = _installation(request, installation_id)
+    health = getattr(installation, "health", None)
+    installation.last_report = health.last_report if health else None
+    for label, days in (("24h", 1), ("7d", 7), ("30d", 30)):
+        setattr(
+            installation,
+            f"uptime_{label}",
+            services.uptime(installation, timedelta(days=days)) if health else None,
+        )
+    return installation
+
+
+@router.get("/installations/{int:installation_id}/history", response=HistoryOut)
+def get_history(request, installation_id: int, days: int = 7):
+    """State changes and hourly figures of the last `days` days (at most 365)."""
+    installation = _installation(request, installation_id)
+    since = timezone.now() - timedelta(days=max(1, min(days, 365)))
+    return {
+        "changes": StateChange.objects.filter(installation=installation, at__gte=since),
+        "hourly": HourlyStat.objects.filter(installation=installation, hour__gte=since).order_by(
+            "hour"
+        ),
+    }
+
+
+@router.post("/installations/{int:installation_id}/monitoring-token", response={201: TokenOut})
+def rotate_token(request, installation_id: int):
+    """Enable monitoring or rotate its token (the old one stops working). Shown once."""
+    installation = _installation(request, installation_id)
+    secret = services.issue_token(request.auth, installation, request=request)
+    return 201, {"installation_id": installation.pk, "token": secret}
+
+
+@router.delete("/installations/{int:installation_id}/monitoring-token", response={204: None})
+def disable_monitoring(request, installation_id: int):
+    services.disable(request.auth, _installation(request, installation_id), request=request)
+    return 204, None

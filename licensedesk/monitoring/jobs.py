@@ -1,0 +1,21 @@
+from datetime import timedelta
+
+from licensedesk.monitoring import services
+from licensedesk.outbox.registry import handler
+from licensedesk.outbox.schedule import every
+
+
+@handler("monitoring.watch")
+def watch(payload: dict) -> None:
+    """Offline detection, then alerts for the changes that held."""
+    services.detect_offline()
+    services.send_alerts()
+
+
+@handler("monitoring.downsample")
+def downsample(payload: dict) -> None:
+    services.downsample()
+
+
+every(timedelta(seconds=30), "monitoring.watch")
+every(timedelta(hours=1), "monitoring.downsample")

@@ -1,0 +1,143 @@
+from django.db import models
+
+
+class State(models.TextChoices):
+    PENDING = "pending", "Pending"
+    HEALTHY = "healthy", "Healthy"
+    ATTENTION = "attention", "Attention"
+    CRITICAL = "critical", "Critical"
+    OFFLINE = "offline", "Offline"
+    UNKNOWN = "unknown", "Unknown"
+
+
+# "Worst first": the order of the Installations page.
+SEVERITY = {
+    State.CRITICAL: 0,
+    State.OFFLINE: 1,
+    State.ATTENTION: 2,
+    State.UNKNOWN: 3,
+    State.PENDING: 4,
+    State.HEALTHY: 5,
+}
+
+
+class Thresholds(models.Model):
+    """A company's limits for deriving an installation's state from its reports."""
+
+    organization = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="monitoring_thresholds"
+    )
+    report_interval = models.PositiveIntegerField(default=60, help_text="Seconds between reports.")
+    offline_after = models.PositiveIntegerField(
+        default=3, help_text="Offline after this many report intervals without a report."
+    )
+    hold_seconds = models.PositiveIntegerField(
+        default=120, help_text="A state change must hold this long before it alerts."
+    )
+    storage_attention_pct = models.PositiveIntegerField(default=85)
+    storage_critical_pct = models.PositiveIntegerField(default=95)
+    devices_offline_attention_pct = models.PositiveIntegerField(default=5)
+    devices_offline_critical_pct = models.PositiveIntegerField(default=25)
+    cpu_attention_pct = models.PositiveIntegerField(default=90)
+    memory_attention_pct = models.PositiveIntegerField(default=90)
+    disk_critical_pct = models.PositiveIntegerField(default=97)
+
+    def __str__(self):
+        return f"thresholds of {self.organization_id}"
+
+
+class Health(models.Model):
+    """The monitored state of one installation (one row, updated by every report)."""
+
+    installation = models.OneToOneField(
+        "activation.Installation", on_delete=models.CASCADE, related_name="health"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    token_prefix = models.CharField(max_length=16, blank=True)
+    enabled = models.BooleanField(default=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    severity = models.PositiveSmallIntegerField(default=SEVERITY[State.PENDING])
+    state_since = models.DateTimeField()
+    alerted_state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    reasons = models.JSONField(default=list, blank=True)
+    last_report_at = models.DateTimeField(null=True, blank=True)
+    last_report = models.JSONField(default=dict, blank=True)
+    product_version = models.CharField(max_length=50, blank=True)
+    hostname = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "severity"]),
+            models.Index(fields=["enabled", "state", "last_report_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.installation_id}: {self.state}"
+
+
+class StateChange(models.Model):
+    installation = models.ForeignKey(
+        "activation.Installation", on_delete=models.CASCADE, related_name="state_changes"
+    )
+    from_state = models.CharField(max_length=10, choices=State.choices)
+    to_state = models.CharField(max_length=10, choices=State.choices)
+    at = models.DateTimeField(db_index=True)
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["installation", "-at"])]
+
+    def __str__(self):
+        return f"{self.from_state} → {self.to_state}"
+
+
+class Report(models.Model):
+    """A raw status report, kept for a short window, then folded into hourly figures."""
+
+    installation = models.ForeignKey(
+        "activation.Installation", on_delete=models.CASCADE, related_name="reports"
+    )
+    received_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices)
+    cpu = models.FloatField(null=True)
+    memory = models.FloatField(null=True)
+    devices_total = models.PositiveIntegerField(default=0)
+    devices_offline = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["installation", "received_at"]),
+            models.Index(fields=["received_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.installation_id} @ {self.received_at}"
+
+
+class HourlyStat(models.Model):
+    """One hour of one installation, downsampled from its reports; kept a year."""
+
+    installation = models.ForeignKey(
+        "activation.Installation", on_delete=models.CASCADE, related_name="hourly_stats"
+    )
+    hour = models.DateTimeField()
+    reports = models.PositiveIntegerField(default=0)
+    healthy = models.PositiveIntegerField(default=0)
+    attention = models.PositiveIntegerField(default=0)
+    critical = models.PositiveIntegerField(default=0)
+    cpu_avg = models.FloatField(null=True)
+    memory_avg = models.FloatField(null=True)
+    devices_offline_max = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "hour"], name="hourly_stat_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.installation_id} {self.hour}"

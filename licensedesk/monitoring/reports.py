@@ -1,0 +1,113 @@
+"""The status report an installation sends, and the state it means."""
+
+from datetime import datetime, timedelta
+from typing import Literal
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import model_validator
+
+from licensedesk.monitoring.models import State
+
+MAX_BYTES = 256 * 1024
+FUTURE_SKEW = timedelta(minutes=5)
+
+
+class Host(Schema):
+    model_config = {"extra": "forbid"}
+    cpu_pct: float = Field(ge=0, le=100)
+    memory_pct: float = Field(ge=0, le=100)
+    disk_pct: float = Field(ge=0, le=100)
+
+
+class Server(Schema):
+    model_config = {"extra": "forbid"}
+    name: str = Field(max_length=100)
+    role: Literal["management", "recording", "event", "mobile", "other"]
+    state: Literal["running", "degraded", "stopped", "unknown"]
+    storage_used_gb: float | None = Field(None, ge=0, le=10_000_000)
+    storage_free_gb: float | None = Field(None, ge=0, le=10_000_000)
+
+
+class Devices(Schema):
+    model_config = {"extra": "forbid"}
+    total: int = Field(ge=0, le=1_000_000)
+    online: int = Field(ge=0, le=1_000_000)
+    offline: int = Field(ge=0, le=1_000_000)
+    not_recording: int = Field(0, ge=0, le=1_000_000)
+
+    @model_validator(mode="after")
+    def counts_add_up(self):
+        if self.online + self.offline > self.total or self.not_recording > self.total:
+            raise ValueError("device counts exceed the total")
+        return self
+
+
+class ErrorEntry(Schema):
+    model_config = {"extra": "forbid"}
+    at: datetime
+    source: str = Field("", max_length=100)
+    message: str = Field(max_length=500)
+
+
+class StatusReport(Schema):
+    model_config = {"extra": "forbid"}
+    sent_at: datetime
+    product_version: str = Field(max_length=50)
+    hostname: str = Field(max_length=200)
+    uptime_s: int = Field(ge=0, le=100 * 365 * 86400)
+    host: Host
+    servers: list[Server] = Field(max_length=200)
+    devices: Devices
+    offline_devices: list[str] = Field(default_factory=list, max_length=1000)
+    errors: list[ErrorEntry] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def not_from_the_future(self):
+        if self.sent_at.tzinfo is None:
+            raise ValueError("sent_at needs a time zone")
+        if self.sent_at > timezone.now() + FUTURE_SKEW:
+            raise ValueError("sent_at is in the future")
+        return self
+
+
+def _pct(part, whole) -> float:
+    return 100.0 * part / whole if whole else 0.0
+
+
+def derive_state(report: StatusReport, t) -> tuple[str, list[str]]:
+    """Healthy, Attention or Critical, with the reasons, from the company's thresholds `t`."""
+    critical, attention = [], []
+    for server in report.servers:
+        if server.state == "stopped":
+            (critical if server.role in ("management", "recording") else attention).append(
+                f"{server.name} ({server.role} server) is stopped"
+            )
+        elif server.state in ("degraded", "unknown"):
+            attention.append(f"{server.name} ({server.role} server) is {server.state}")
+        if server.storage_used_gb is not None and server.storage_free_gb is not None:
+            used = _pct(server.storage_used_gb, server.storage_used_gb + server.storage_free_gb)
+            if used >= t.storage_critical_pct:
+                critical.append(f"storage of {server.name} is {used:.0f}% full")
+            elif used >= t.storage_attention_pct:
+                attention.append(f"storage of {server.name} is {used:.0f}% full")
+    if not any(s.role == "management" for s in report.servers):
+        attention.append("no management server reported")
+    offline = _pct(report.devices.offline, report.devices.total)
+    if report.devices.offline and offline >= t.devices_offline_critical_pct:
+        critical.append(f"{report.devices.offline} of {report.devices.total} devices offline")
+    elif report.devices.offline and offline >= t.devices_offline_attention_pct:
+        attention.append(f"{report.devices.offline} of {report.devices.total} devices offline")
+    if report.devices.not_recording:
+        attention.append(f"{report.devices.not_recording} devices not recording")
+    if report.host.disk_pct >= t.disk_critical_pct:
+        critical.append(f"host disk {report.host.disk_pct:.0f}% full")
+    if report.host.cpu_pct >= t.cpu_attention_pct:
+        attention.append(f"host CPU at {report.host.cpu_pct:.0f}%")
+    if report.host.memory_pct >= t.memory_attention_pct:
+        attention.append(f"host memory at {report.host.memory_pct:.0f}%")
+    if critical:
+        return State.CRITICAL, critical + attention
+    if attention:
+        return State.ATTENTION, attention
+    return State.HEALTHY, []

@@ -1,0 +1,368 @@
+"""Monitoring: tokens, report intake, state changes, offline detection, alerts, history."""
+
+import hashlib
+import math
+import secrets
+import time
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Avg, Count, F, Max, Q
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+
+from licensedesk.activation.models import Installation
+from licensedesk.audit.services import record
+from licensedesk.core.errors import ServiceError
+from licensedesk.core.ratelimit import RateLimited
+from licensedesk.monitoring.models import (
+    SEVERITY,
+    Health,
+    HourlyStat,
+    Report,
+    State,
+    StateChange,
+    Thresholds,
+)
+from licensedesk.notifications import events
+from licensedesk.notifications.services import emit
+
+TOKEN_PREFIX = "ldmon_"
+MIN_REPORT_GAP = 10  # seconds: faster reports from one installation get 429
+RAW_KEPT = timedelta(hours=48)
+HOURLY_KEPT = timedelta(days=365)
+_thresholds_cache: dict = {}
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def thresholds_for(org_id: int) -> Thresholds:
+    """The company's thresholds (defaults if it never changed them), cached for a minute."""
+    cached = _thresholds_cache.get(org_id)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    found = Thresholds.objects.filter(organization_id=org_id).first() or Thresholds(
+        organization_id=org_id
+    )
+    _thresholds_cache[org_id] = (time.monotonic() + 60, found)
+    return found
+
+
+def forget_thresholds(org_id: int) -> None:
+    _thresholds_cache.pop(org_id, None)
+
+
+@transaction.atomic
+def add_installation(user, lic, hostname: str, request=None) -> Installation:
+    """An installation added by hand (before or without any activation)."""
+    hostname = " ".join(str(hostname or "").split())
+    if not hostname or len(hostname) > 200:
+        raise ServiceError(
+            "Give the installation's host name (200 characters at most).",
+            code="invalid_hostname",
+            field="hostname",
+        )
+    installation = Installation.objects.create(license=lic, uuid=uuid.uuid4(), hostname=hostname)
+    record("installation.create", request=request, actor=user, target=installation)
+    return installation
+
+
+@transaction.atomic
+def issue_token(user, installation, request=None) -> str:
+    """Enable monitoring, or rotate its token: the old token stops working. Returns the new
+    secret, which is shown once."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    health, created = Health.objects.select_for_update().get_or_create(
+        installation=installation,
+        defaults={"organization_id": installation.license.organization_id, "state_since": now},
+    )
+    health.token_digest = digest(secret)
+    health.token_prefix = secret[: len(TOKEN_PREFIX) + 4]
+    health.enabled = True
+    if health.state == State.UNKNOWN:
+        _set_state(health, State.PENDING, [], now)
+    health.save()
+    record(
+        "monitoring.enable" if created else "monitoring.rotate_token",
+        request=request,
+        actor=user,
+        target=installation,
+    )
+    return secret
+
+
+@transaction.atomic
+def disable(user, installation, request=None) -> None:
+    health = Health.objects.select_for_update().filter(installation=installation).first()
+    if health is None or not health.enabled:
+        return
+    health.token_digest = None
+    health.enabled = False
+    _set_state(health, State.UNKNOWN, ["monitoring disabled"], timezone.now())
+    health.alerted_state = State.UNKNOWN  # disabling is no outage: nothing to alert
+    health.save()
+    record("monitoring.disable", request=request, actor=user, target=installation)
+
+
+def health_for_token(secret: str):
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    return (
+        Health.objects.select_related("installation")
+        .filter(token_digest=digest(secret), enabled=True)
+        .first()
+    )
+
+
+def _set_state(health, state, reasons, now) -> bool:
+    """Change the state (recording the change); True if it changed."""
+    health.reasons = reasons
+    if health.state == state:
+        return False
+    StateChange.objects.create(
+        installation_id=health.installation_id,
+        from_state=health.state,
+        to_state=state,
+        at=now,
+        reasons=reasons[:20],
+    )
+    health.state = state
+    health.severity = SEVERITY[state]
+    health.state_since = now
+    return True
+
+
+def ingest(health: Health, report, now=None) -> str:
+    """Store one validated report and derive the state; returns it."""
+    from licensedesk.monitoring.reports import derive_state
+
+    now = now or timezone.now()
+    if health.last_report_at is not None:
+        gap = (now - health.last_report_at).total_seconds()
+        if gap < MIN_REPORT_GAP:
+            raise RateLimited(max(1, math.ceil(MIN_REPORT_GAP - gap)))
+    state, reasons = derive_state(report, thresholds_for(health.organization_id))
+    with transaction.atomic():
+        Report.objects.create(
+            installation_id=health.installation_id,
+            received_at=now,
+            state=state,
+            cpu=report.host.cpu_pct,
+            memory=report.host.memory_pct,
+            devices_total=report.devices.total,
+            devices_offline=report.devices.offline,
+        )
+        _set_state(health, state, reasons, now)
+        health.last_report_at = now
+        health.last_report = report.model_dump(mode="json")
+        health.product_version = report.product_version
+        health.hostname = report.hostname
+        health.save(
+            update_fields=[
+                "state",
+                "severity",
+                "state_since",
+                "reasons",
+                "last_report_at",
+                "last_report",
+                "product_version",
+                "hostname",
+            ]
+        )
+    return state
+
+
+def detect_offline(now=None) -> int:
+    """Installations silent for more than `offline_after` report intervals go Offline."""
+    now = now or timezone.now()
+    changed = 0
+    watched = Health.objects.filter(enabled=True).exclude(
+        state__in=[State.OFFLINE, State.PENDING, State.UNKNOWN]
+    )
+    limits = {}
+    for org_id in watched.values_list("organization_id", flat=True).distinct():
+        t = thresholds_for(org_id)
+        limits.setdefault(t.report_interval * t.offline_after, []).append(org_id)
+    for seconds, org_ids in limits.items():
+        silent = watched.filter(
+            organization_id__in=org_ids, last_report_at__lt=now - timedelta(seconds=seconds)
+        )
+        with transaction.atomic():
+            rows = list(
+                silent.select_for_update(skip_locked=True).values_list(
+                    "pk", "installation_id", "state"
+                )
+            )
+            if not rows:
+                continue
+            reason = [f"no report for more than {seconds} s"]
+            StateChange.objects.bulk_create(
+                [
+                    StateChange(
+                        installation_id=inst,
+                        from_state=old,
+                        to_state=State.OFFLINE,
+                        at=now,
+                        reasons=reason,
+                    )
+                    for _, inst, old in rows
+                ]
+            )
+            changed += Health.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+                state=State.OFFLINE,
+                severity=SEVERITY[State.OFFLINE],
+                state_since=now,
+                reasons=reason,
+            )
+    return changed
+
+
+def alert_events(old: str, new: str) -> list[str]:
+    """The events of a state change that held long enough."""
+    found = []
+    if new == State.OFFLINE:
+        found.append(events.INSTALLATION_OFFLINE)
+    if old == State.OFFLINE and new in (State.HEALTHY, State.ATTENTION, State.CRITICAL):
+        found.append(events.INSTALLATION_ONLINE)
+    if new == State.CRITICAL:
+        found.append(events.INSTALLATION_CRITICAL)
+    if old == State.CRITICAL and new in (State.HEALTHY, State.ATTENTION):
+        found.append(events.INSTALLATION_RECOVERED)
+    return found
+
+
+def send_alerts(now=None) -> int:
+    """Alert the state changes that held for the company's hold time (no flood when a system
+    flaps: a change that doesn't hold is never alerted)."""
+    now = now or timezone.now()
+    sent = 0
+    pending = Health.objects.filter(enabled=True).exclude(state=F("alerted_state"))
+    for health in pending.select_related("installation__license"):
+        hold = thresholds_for(health.organization_id).hold_seconds
+        if (now - health.state_since).total_seconds() < hold:
+            continue
+        with transaction.atomic():
+            locked = (
+                Health.objects.select_for_update(skip_locked=True)
+                .filter(pk=health.pk, state=health.state, alerted_state=health.alerted_state)
+                .first()
+            )
+            if locked is None:
+                continue  # another worker has it, or it changed meanwhile
+            lic = health.installation.license
+            for event in alert_events(health.alerted_state, health.state):
+                emit(
+                    event,
+                    lic,
+                    {
+                        "installation": health.hostname or health.installation.hostname,
+                        "installation_id": health.installation_id,
+                        "state": health.state,
+                        "reasons": health.reasons[:5],
+                    },
+                )
+                sent += 1
+            Health.objects.filter(pk=health.pk).update(alerted_state=health.state)
+    return sent
+
+
+def downsample(now=None) -> dict:
+    """Fold raw reports into hourly figures, and prune what is past its keeping time."""
+    now = now or timezone.now()
+    this_hour = now.replace(minute=0, second=0, microsecond=0)
+    rows = (
+        Report.objects.filter(received_at__gte=now - RAW_KEPT, received_at__lt=this_hour)
+        .annotate(hour=TruncHour("received_at"))
+        .values("installation_id", "hour")
+        .annotate(
+            n=Count("id"),
+            healthy=Count("id", filter=Q(state=State.HEALTHY)),
+            attention=Count("id", filter=Q(state=State.ATTENTION)),
+            critical=Count("id", filter=Q(state=State.CRITICAL)),
+            cpu=Avg("cpu"),
+            memory=Avg("memory"),
+            offline=Max("devices_offline"),
+        )
+    )
+    stats = [
+        HourlyStat(
+            installation_id=r["installation_id"],
+            hour=r["hour"],
+            reports=r["n"],
+            healthy=r["healthy"],
+            attention=r["attention"],
+            critical=r["critical"],
+            cpu_avg=r["cpu"],
+            memory_avg=r["memory"],
+            devices_offline_max=r["offline"],
+        )
+        for r in rows
+    ]
+    with transaction.atomic():
+        HourlyStat.objects.bulk_create(
+            stats,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["installation", "hour"],
+            update_fields=[
+                "reports",
+                "healthy",
+                "attention",
+                "critical",
+                "cpu_avg",
+                "memory_avg",
+                "devices_offline_max",
+            ],
+        )
+        pruned_raw = Report.objects.filter(received_at__lt=now - RAW_KEPT).delete()[0]
+        pruned_hourly = HourlyStat.objects.filter(hour__lt=now - HOURLY_KEPT).delete()[0]
+        pruned_changes = StateChange.objects.filter(at__lt=now - HOURLY_KEPT).delete()[0]
+    return {
+        "hours": len(stats),
+        "pruned_raw": pruned_raw,
+        "pruned_hourly": pruned_hourly,
+        "pruned_changes": pruned_changes,
+    }
+
+
+def timeline(installation, since, until) -> list[tuple]:
+    """[(state, start, end)] covering since…until, from the state changes."""
+    before = (
+        StateChange.objects.filter(installation=installation, at__lt=since).order_by("-at").first()
+    )
+    state = before.to_state if before else None
+    changes = list(
+        StateChange.objects.filter(installation=installation, at__gte=since, at__lt=until)
+        .order_by("at", "id")
+        .values_list("at", "to_state")
+    )
+    segments, start = [], since
+    for at, to_state in changes:
+        if state is not None and at > start:
+            segments.append((state, start, at))
+        state, start = to_state, at
+    if state is not None and until > start:
+        segments.append((state, start, until))
+    return segments
+
+
+def uptime(installation, window: timedelta, now=None) -> float | None:
+    """Share of the window in which the installation reported (not Offline), in %; None if
+    it was not monitored then."""
+    now = now or timezone.now()
+    segments = [
+        s
+        for s in timeline(installation, now - window, now)
+        if s[0] not in (State.PENDING, State.UNKNOWN)
+    ]
+    watched = sum((end - start).total_seconds() for _, start, end in segments)
+    if not watched:
+        return None
+    down = sum(
+        (end - start).total_seconds() for state, start, end in segments if state == State.OFFLINE
+    )
+    return round(100.0 * (watched - down) / watched, 2)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from licensedesk.monitoring import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("", views.installation_list, name="list"),
+    path("thresholds/", views.thresholds, name="thresholds"),
+    path("<int:installation_id>/", views.installation_detail, name="detail"),
+    path("<int:installation_id>/monitoring/enable/", views.enable_monitoring, name="enable"),
+    path("<int:installation_id>/monitoring/disable/", views.disable_monitoring, name="disable"),
+    path("add/<str:code>/", views.add_installation, name="add"),
+]

@@ -1,0 +1,176 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from licensedesk import access
+from licensedesk.core import secrets_flash
+from licensedesk.core.errors import ServiceError
+from licensedesk.monitoring import queries, services
+from licensedesk.monitoring.models import State, StateChange, Thresholds
+
+TOKEN_COOKIE = "ld_new_monitoring_token"
+COLORS = {"healthy": "ok", "attention": "warn", "critical": "bad", "offline": "bad"}
+
+
+def _installation(request, installation_id):
+    return get_object_or_404(
+        access.installations_visible_to(request.user).select_related(
+            "license", "license__customer", "license__product"
+        ),
+        pk=installation_id,
+    )
+
+
+@access.license_role_required
+def installation_list(request):
+    installations = queries.find_installations(request.user, request.GET)
+    page = Paginator(installations, 50).get_page(request.GET.get("page"))
+    visible = access.installations_visible_to(request.user)
+    counts = dict.fromkeys(State.values, 0)
+    for state in visible.filter(health__isnull=False).values_list("health__state", flat=True):
+        counts[state] += 1
+    return render(
+        request,
+        "monitoring/installation_list.html",
+        {
+            "page": page,
+            "params": request.GET,
+            "states": State.choices,
+            "counts": counts,
+            "customers": access.customers_visible_to(request.user).only("id", "name"),
+            "groups": access.groups_visible_to(request.user).only("id", "name"),
+        },
+    )
+
+
+def _chart(segments, since, until, width=720):
+    total = (until - since).total_seconds()
+    bars = []
+    for state, start, end in segments:
+        x = round(width * (start - since).total_seconds() / total, 1)
+        w = max(0.5, round(width * (end - start).total_seconds() / total, 1))
+        bars.append({"state": state, "x": x, "w": w, "start": start, "end": end})
+    return bars
+
+
+@access.license_role_required
+def installation_detail(request, installation_id):
+    installation = _installation(request, installation_id)
+    health = getattr(installation, "health", None)
+    path = reverse("monitoring:detail", args=[installation.pk])
+    secret = secrets_flash.take(request, TOKEN_COOKIE)
+    now = timezone.now()
+    context = {
+        "installation": installation,
+        "health": health,
+        "new_token": secret,
+        "report_url": request.build_absolute_uri(f"/api/v1/installations/{installation.pk}/status"),
+    }
+    if health is not None:
+        since = now - timedelta(hours=24)
+        context.update(
+            {
+                "report": health.last_report or None,
+                "timeline": _chart(services.timeline(installation, since, now), since, now),
+                "uptimes": [
+                    (label, services.uptime(installation, timedelta(days=d), now))
+                    for label, d in (("24 h", 1), ("7 days", 7), ("30 days", 30))
+                ],
+                "changes": StateChange.objects.filter(installation=installation)[:50],
+            }
+        )
+    response = render(request, "monitoring/installation_detail.html", context)
+    secrets_flash.clear(request, response, TOKEN_COOKIE, path)
+    return response
+
+
+@require_POST
+@access.license_role_required
+def enable_monitoring(request, installation_id):
+    installation = _installation(request, installation_id)
+    path = reverse("monitoring:detail", args=[installation.pk])
+    response = redirect(path)
+    secrets_flash.flash(
+        response, TOKEN_COOKIE, services.issue_token(request.user, installation, request), path
+    )
+    return response
+
+
+@require_POST
+@access.license_role_required
+def disable_monitoring(request, installation_id):
+    installation = _installation(request, installation_id)
+    services.disable(request.user, installation, request)
+    messages.success(request, "Monitoring is off; the token no longer works.")
+    return redirect("monitoring:detail", installation_id=installation.pk)
+
+
+@require_POST
+@access.license_role_required
+def add_installation(request, code):
+    lic = get_object_or_404(access.licenses_visible_to(request.user), code=code)
+    try:
+        installation = services.add_installation(
+            request.user, lic, request.POST.get("hostname"), request
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("licenses:detail", code=lic.code)
+    return redirect("monitoring:detail", installation_id=installation.pk)
+
+
+class ThresholdsForm(forms.ModelForm):
+    class Meta:
+        model = Thresholds
+        fields = [
+            "report_interval",
+            "offline_after",
+            "hold_seconds",
+            "storage_attention_pct",
+            "storage_critical_pct",
+            "devices_offline_attention_pct",
+            "devices_offline_critical_pct",
+            "cpu_attention_pct",
+            "memory_attention_pct",
+            "disk_critical_pct",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for low, high in (
+            ("storage_attention_pct", "storage_critical_pct"),
+            ("devices_offline_attention_pct", "devices_offline_critical_pct"),
+        ):
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(low, "The attention level must not be above the critical level.")
+        for name, value in data.items():
+            if name.endswith("_pct") and value is not None and value > 100:
+                self.add_error(name, "A percentage is at most 100.")
+        if data.get("report_interval") is not None and not 10 <= data["report_interval"] <= 3600:
+            self.add_error("report_interval", "Between 10 and 3600 seconds.")
+        return data
+
+
+@access.license_role_required
+def thresholds(request):
+    access.require(request, access.is_license_admin(request.user), "monitoring_thresholds")
+    current = Thresholds.objects.filter(organization_id=request.user.organization_id).first()
+    form = ThresholdsForm(
+        request.POST or None,
+        instance=current or Thresholds(organization_id=request.user.organization_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        services.forget_thresholds(request.user.organization_id)
+        from licensedesk.audit.services import record
+
+        record("monitoring.thresholds", request=request, changes=form.cleaned_data)
+        messages.success(request, "The thresholds were saved.")
+        return redirect("monitoring:thresholds")
+    return render(request, "monitoring/thresholds.html", {"form": form})

@@ -1,0 +1,141 @@
+"""Status reports of a VMS installation: read from this host, or simulated for demos and load
+tests (healthy, flaky, dying)."""
+
+import json
+import os
+import random
+import shutil
+import socket
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+
+SIMULATIONS = ("healthy", "flaky", "dying")
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def host_figures() -> dict:
+    """CPU (load per core), memory and disk of this host, from the standard library only."""
+    cpu = 0.0
+    if hasattr(os, "getloadavg"):
+        cpu = min(100.0, 100.0 * os.getloadavg()[0] / (os.cpu_count() or 1))
+    memory = 0.0
+    try:
+        with open("/proc/meminfo") as handle:
+            info = {line.split(":")[0]: int(line.split()[1]) for line in handle}
+        memory = 100.0 * (1 - info["MemAvailable"] / info["MemTotal"])
+    except (OSError, KeyError, ValueError, ZeroDivisionError):
+        pass
+    disk = shutil.disk_usage("/")
+    return {
+        "cpu_pct": round(cpu, 1),
+        "memory_pct": round(memory, 1),
+        "disk_pct": round(100.0 * disk.used / disk.total, 1),
+    }
+
+
+class Simulator:
+    """A made-up installation whose health follows a script: `healthy` stays fine, `flaky`
+    has passing trouble, `dying` loses devices, fills its storage, then stops reporting."""
+
+    def __init__(self, kind: str, seed: int | None = None, devices: int = 48):
+        self.kind, self.step, self.devices = kind, 0, devices
+        self.rng = random.Random(seed)  # noqa: S311 - simulation, not secrets
+        self.started = time.time()
+
+    @property
+    def silent(self) -> bool:
+        """A dying installation stops reporting in the end (it goes Offline)."""
+        return self.kind == "dying" and self.step > 6
+
+    def report(self) -> dict:
+        self.step += 1
+        rng, n = self.rng, self.devices
+        offline, used, recording_state, cpu = 0, 40.0, "running", rng.uniform(10, 35)
+        errors = []
+        if self.kind == "flaky" and self.step % 4 == 0:
+            offline, recording_state = rng.randint(1, 3), "degraded"
+            errors.append(
+                {
+                    "at": _now(),
+                    "source": "Recording Server 1",
+                    "message": "Lost connection to 2 cameras",
+                }
+            )
+        if self.kind == "dying":
+            offline = min(n, self.step * 8)
+            used = min(99.5, 80 + self.step * 4)
+            recording_state = "stopped" if self.step >= 3 else "degraded"
+            cpu = min(100.0, 60 + self.step * 8)
+            errors.append(
+                {
+                    "at": _now(),
+                    "source": "Recording Server 1",
+                    "message": "Storage almost full; recording stopped",
+                }
+            )
+        free = 100.0 - used
+        return {
+            "sent_at": _now(),
+            "product_version": "25.1",
+            "hostname": socket.gethostname(),
+            "uptime_s": int(time.time() - self.started) + 86400,
+            "host": {
+                "cpu_pct": round(cpu, 1),
+                "memory_pct": round(rng.uniform(30, 60), 1),
+                "disk_pct": 50.0,
+            },
+            "servers": [
+                {"name": "Management Server", "role": "management", "state": "running"},
+                {
+                    "name": "Recording Server 1",
+                    "role": "recording",
+                    "state": recording_state,
+                    "storage_used_gb": used * 40,
+                    "storage_free_gb": free * 40,
+                },
+            ],
+            "devices": {
+                "total": n,
+                "online": n - offline,
+                "offline": offline,
+                "not_recording": offline,
+            },
+            "offline_devices": [f"Camera {i + 1}" for i in range(offline)][:1000],
+            "errors": errors,
+        }
+
+
+def real_report() -> dict:
+    """A minimal report of this host (a real installation adds its servers and devices)."""
+    return {
+        "sent_at": _now(),
+        "product_version": "25.1",
+        "hostname": socket.gethostname(),
+        "uptime_s": int(time.monotonic()),
+        "host": host_figures(),
+        "servers": [{"name": "Management Server", "role": "management", "state": "running"}],
+        "devices": {"total": 0, "online": 0, "offline": 0, "not_recording": 0},
+    }
+
+
+def send(server: str, token: str, installation: int, report: dict, timeout=30) -> int:
+    """POST one report; returns the HTTP status (202 when accepted)."""
+    url = f"{server.rstrip('/')}/api/v1/installations/{installation}/status"
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("the server URL must start with http:// or https://")
+    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
+        url,
+        data=json.dumps(report).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
