@@ -18,6 +18,12 @@ class TokenAuth(HttpBearer):
 class ActiveSessionAuth(SessionAuth):
     """The browser session, with CSRF checked on unsafe methods."""
 
+    def _get_key(self, request):
+        # Without a session cookie this is no browser call: answer 401, not a CSRF error.
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         return user if user is not None and user.is_active else None

@@ -107,3 +107,15 @@ def test_an_unknown_page_is_still_a_page(login, world):
     r = login(world.license_user).get("/no-such-page/")
     assert r.status_code == 404
     assert r["Content-Type"].startswith("text/html")
+
+
+def test_a_post_with_a_wrong_token_is_a_401_not_a_csrf_error(db):
+    r = Client(enforce_csrf_checks=True).post(
+        "/api/v1/tokens",
+        {"name": "x"},
+        content_type="application/json",
+        headers={"Authorization": "Bearer ldpat_not-a-real-token"},
+    )
+    assert r.status_code == 401
+    assert r["Content-Type"] == "application/problem+json"
+    assert r["WWW-Authenticate"].startswith("Bearer")
