@@ -5,7 +5,7 @@ import hashlib
 import json
 import re
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from defusedxml import DefusedXmlException
@@ -46,10 +46,18 @@ class LicenseRequest:
     devices: tuple[Device, ...]
 
     def digest(self) -> str:
-        """A fingerprint of the content, to tell a repeated request from a changed one."""
-        data = asdict(self)
+        """A fingerprint of the content, to tell a repeated request from a changed one: the
+        SHA-256 of the JSON of dataclasses.asdict(self) (keys sorted, `created` in ISO 8601),
+        with the dictionaries built directly (asdict deep-copies every value: 10x slower)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["created"] = self.created.isoformat()
+        data["devices"] = [
+            {name: getattr(d, name) for name in _DEVICE_FIELDS} for d in self.devices
+        ]
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+_DEVICE_FIELDS = tuple(f.name for f in fields(Device))
 
 
 def _uuid(value, what) -> str:
@@ -121,14 +129,13 @@ def parse(data: bytes) -> LicenseRequest:
         if hardware_id in seen:
             raise InvalidRequest(f"The hardware id {hardware_id!r} is listed twice.")
         seen.add(hardware_id)
-        devices.append(
-            Device(
-                **{
-                    "hardware_id": hardware_id,
-                    **{a: _attr(element, a) for a in DEVICE_ATTRS[1:]},
-                }
-            )
-        )
+        # The other attributes in DEVICE_ATTRS order, as _attr(element, a) would give them.
+        get = element.get
+        values = [(get(a) or "").strip() for a in DEVICE_ATTRS[1:]]
+        if any(len(v) > MAX_ATTR for v in values):
+            for a in DEVICE_ATTRS[1:]:
+                _attr(element, a)  # raises for the first one too long
+        devices.append(Device(hardware_id, *values))
     return LicenseRequest(
         slc=" ".join((slc_element.text or "").split()).upper(),
         installation_id=_uuid(_attr(installation, "id", required=True), "installation id"),

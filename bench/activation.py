@@ -1,0 +1,468 @@
+"""Benchmark of device activation on PostgreSQL (issue 5): license request (.lrq) in, signed
+activated license file (.lic) out. Run by hand, never by the test suite:
+
+    .venv/bin/python bench/activation.py --setup          # first time: makes ld_bench_act
+    .venv/bin/python bench/activation.py [--reps 10] [--requests 3000] [--profile]
+
+--setup drops and re-creates the database ld_bench_act (psql -h 127.0.0.1 -U postgres), then
+runs `licensedesk migrate` and `licensedesk demo` with DATABASE_URL pointing at it. Every run
+then issues fresh SLCs sold to Northwind with 1,000,000 device licenses each, registers them
+with services.register, and makes License Admins with a personal access token each, one per
+40 requests of a run (the upload rate limit is 60 a minute per user, so the load is spread
+over users the way many installers of one reseller would spread it).
+
+(a) One .lrq of 10,000 devices -> activated .lic, through the real API view
+    (POST /api/v1/licenses/{slc}/activations, raw application/xml) with Django's test Client
+    in this process: server time p50/p95 over --reps runs, each a new installation and a new
+    request id (so every run activates 10,000 new devices). Target: p95 <= 500 ms. The floor:
+    lrq.parse of the same body plus signing.sign of the same payload, which any
+    implementation has to do. --profile prints a cProfile of one more run.
+(b) Throughput of small activations (10 devices each, distinct installations and request
+    ids) through the real HTTP stack: `licensedesk serve --no-worker --port 8091 --workers 2
+    --threads 4` is started in the background (DATABASE_URL = the bench database,
+    LICENSEDESK_DATA_DIR = a temporary directory, access log to a file), the bodies are
+    written beforehand, and a second process (this script's `load` subcommand: a thread pool
+    of keep-alive http.client connections on loopback, stopping after --requests requests or
+    60 s) drives the load. Reported: requests/s and p50/p95 latency, spread over --licenses
+    SLCs and all on one SLC (whose row lock serialises activations), and GET /healthz served
+    the same way for comparison. Target: >= 300 activations/s. The server is stopped at the
+    end.
+"""
+
+import argparse
+import json
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+DB_NAME = "ld_bench_act"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+LICENSEDESK = str(Path(sys.executable).parent / "licensedesk")
+PORT = 8091
+PER_USER = 40  # requests per user and run, under the upload limit of 60 a minute
+QUOTA = 1_000_000
+
+
+def pct(values, p) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def ms(seconds) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+# ---------------------------------------------------------------------------------------
+# Load generator: runs in its own process, no Django.
+
+
+def load(spec_path: str, concurrency: int, max_seconds: float) -> None:
+    """Read {"port", "requests": [[method, path, token, body], ...]} and play them with
+    `concurrency` keep-alive connections; print one JSON line with the results."""
+    import http.client
+
+    spec = json.loads(Path(spec_path).read_text())
+    work: queue.Queue = queue.Queue()
+    for item in spec["requests"]:
+        work.put(item)
+    latencies, statuses, lock = [], {}, threading.Lock()
+    deadline = time.perf_counter() + max_seconds
+
+    def run():
+        conn = http.client.HTTPConnection("127.0.0.1", spec["port"], timeout=60)
+        mine, codes = [], {}
+        while time.perf_counter() < deadline:
+            try:
+                method, path, token, body = work.get_nowait()
+            except queue.Empty:
+                break
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            if body is not None:
+                headers["Content-Type"] = "application/xml"
+            data = body.encode() if body is not None else None
+            start = time.perf_counter()
+            for attempt in range(2):
+                try:
+                    conn.request(method, path, body=data, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    break
+                except (http.client.HTTPException, OSError):
+                    # The server closed the keep-alive connection: reconnect once.
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", spec["port"], timeout=60)
+                    if attempt:
+                        raise
+            mine.append(time.perf_counter() - start)
+            codes[response.status] = codes.get(response.status, 0) + 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            for code, n in codes.items():
+                statuses[code] = statuses.get(code, 0) + n
+
+    threads = [threading.Thread(target=run) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "count": len(latencies),
+                "seconds": elapsed,
+                "rate": len(latencies) / elapsed,
+                "p50": pct(latencies, 50),
+                "p95": pct(latencies, 95),
+                "statuses": statuses,
+            }
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The benchmark (Django in this process).
+
+
+def setup_database() -> None:
+    def run(*command, **options):
+        subprocess.run(command, check=True, **options)  # noqa: S603 - fixed commands
+
+    psql = ("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c")
+    run(*psql, f"DROP DATABASE IF EXISTS {DB_NAME}")
+    run(*psql, f"CREATE DATABASE {DB_NAME}")
+    environment = {**os.environ, "DATABASE_URL": DATABASE_URL}
+    run(LICENSEDESK, "migrate", "-v", "0", env=environment)
+    run(LICENSEDESK, "demo", env=environment, stdout=subprocess.DEVNULL)
+
+
+def make_fixtures(licenses: int, users_needed: int):
+    """Fresh SLCs registered by Northwind, and License Admins with tokens."""
+    from licensedesk.accounts import tokens
+    from licensedesk.accounts.models import Organization, Role, User
+    from licensedesk.catalog.models import Product, ProductVersion
+    from licensedesk.licenses import issuing, services
+
+    org = Organization.objects.get(slug="northwind")
+    admin = User.objects.get(email="licenseadmin@northwind.example")
+    product = Product.objects.get(code="C01")
+    version = ProductVersion.objects.get(product=product, code="251")
+    issued = issuing.issue(
+        product=product, version=version, device_licenses=QUOTA, partner=org, count=licenses + 1
+    )
+    codes = [services.register(admin, lic.code).code for lic in issued]
+    run = uuid.uuid4().hex[:8]
+    users = []
+    for i in range(users_needed):
+        user = User.objects.create_user(
+            email=f"bench-{run}-{i}@northwind.example",
+            password=None,
+            organization=org,
+            role=Role.LICENSE_ADMIN,
+            first_name="Bench",
+            last_name=str(i),
+        )
+        users.append((user, tokens.create_token(user, "bench")[1]))
+    return codes, users
+
+
+def make_body(slc: str, devices: int) -> bytes:
+    from licensedesk_client import lrq as lrq_writer
+
+    return lrq_writer.make_lrq(
+        slc,
+        lrq_writer.sample_devices(devices),
+        installation_id=str(uuid.uuid4()),
+        hostname="vms.bench.local",
+        product_version="25.1",
+        request_id=str(uuid.uuid4()),
+    )
+
+
+def bench_big(slc: str, token: str, reps: int, devices: int, profile: bool) -> dict:
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    from licensedesk.activation import lrq, signing
+    from licensedesk.activation.models import Activation
+    from licensedesk_client import jws
+
+    client = Client()
+    path = f"/api/v1/licenses/{slc}/activations"
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    def post(body):
+        start = time.perf_counter()
+        response = client.post(path, body, content_type="application/xml", **headers)
+        took = time.perf_counter() - start
+        assert response.status_code == 201, (response.status_code, response.content[:300])
+        return took, response.content.decode()
+
+    post(make_body(slc, devices))  # warm-up: imports, connection, key file
+    bodies = [make_body(slc, devices) for _ in range(reps)]
+    server, files = [], []
+    for body in bodies:
+        took, content = post(body)
+        server.append(took)
+        files.append(content)
+    _, payload = jws.verify(files[-1], signing.jwks())
+    assert sum(d["activated"] for d in payload["devices"]) == devices
+
+    parse_times, sign_times = [], []
+    for body in bodies:
+        start = time.perf_counter()
+        lrq.parse(body)
+        parse_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        signing.sign(payload)
+        sign_times.append(time.perf_counter() - start)
+    floor = [p + s for p, s in zip(parse_times, sign_times, strict=True)]
+
+    result = {
+        "devices": devices,
+        "reps": reps,
+        "body_bytes": len(bodies[0]),
+        "file_bytes": len(files[-1]),
+        "server_p50": pct(server, 50),
+        "server_p95": pct(server, 95),
+        "parse_p50": statistics.median(parse_times),
+        "sign_p50": statistics.median(sign_times),
+        "floor_p50": statistics.median(floor),
+        "floor_p95": pct(floor, 95),
+        "activations": Activation.objects.filter(license__code=slc).count(),
+    }
+    if profile:
+        profiler = cProfile.Profile()
+        body = make_body(slc, devices)
+        profiler.enable()
+        post(body)
+        profiler.disable()
+        stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+        print("\ncProfile of one more 10,000-device activation (cumulative, top 35):")
+        stats.print_stats(35)
+        stats.sort_stats("tottime").print_stats(20)
+    return result
+
+
+def report_big(big: dict) -> None:
+    print(
+        f"\n(a) {big['devices']:,}-device .lrq ({big['body_bytes'] / 1e6:.2f} MB) -> activated "
+        f".lic ({big['file_bytes'] / 1e6:.2f} MB), {big['reps']} runs, in-process test Client"
+    )
+    print(f"    server time  p50 {ms(big['server_p50'])}  p95 {ms(big['server_p95'])}")
+    print(
+        f"    floor        p50 {ms(big['floor_p50'])}  p95 {ms(big['floor_p95'])}  "
+        f"(lrq.parse p50 {ms(big['parse_p50'])} + signing.sign p50 {ms(big['sign_p50'])})"
+    )
+    verdict = "MET" if big["server_p95"] <= 0.5 else "MISSED"
+    print(f"    target p95 <= 500 ms: {verdict}")
+
+
+def wait_for(port: int, process, seconds=60) -> None:
+    import http.client
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not come up")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+def run_load(workdir: Path, name: str, requests: list, concurrency: int, seconds: float):
+    spec = workdir / f"{name}.json"
+    spec.write_text(json.dumps({"port": PORT, "requests": requests}))
+    out = subprocess.run(  # noqa: S603 - this very script
+        [
+            sys.executable,
+            __file__,
+            "load",
+            str(spec),
+            "--concurrency",
+            str(concurrency),
+            "--seconds",
+            str(seconds),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--setup", action="store_true", help="(re)create ld_bench_act first")
+    parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument("--devices", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--licenses", type=int, default=8, help="SLCs the load is spread over")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-big", action="store_true", help="only (b)")
+    parser.add_argument(
+        "--server-pgoptions",
+        default="",
+        help='diagnostics: PGOPTIONS for the server, e.g. "-c synchronous_commit=off"',
+    )
+    args = parser.parse_args()
+
+    if args.setup:
+        setup_database()
+    workdir = Path(tempfile.mkdtemp(prefix="ld-bench-act-"))
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ["LICENSEDESK_DATA_DIR"] = str(workdir / "data")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "licensedesk.settings")
+    os.environ.pop("LICENSEDESK_SIGNING_KEYS_FILE", None)
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test Client's ALLOWED_HOSTS ("testserver")
+
+    per_run = -(-args.requests // PER_USER)
+    codes, users = make_fixtures(args.licenses, 1 + 3 + 2 * per_run)
+    big_slc, spread = codes[0], codes[1:]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        pg_version = cursor.fetchone()[0].split(" on ")[0]
+    print(f"{pg_version}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+
+    if not args.skip_big:
+        report_big(bench_big(big_slc, users[0][1], args.reps, args.devices, args.profile))
+    if args.skip_http:
+        return
+
+    # (b) The real HTTP API under load.
+    pool = [secret for _, secret in users[1:]]
+
+    def activations(slcs, count):
+        # Each run has its own users, so no user's token bucket runs dry.
+        tokens = [pool.pop() for _ in range(-(-count // PER_USER))]
+        return [
+            [
+                "POST",
+                f"/api/v1/licenses/{slcs[i % len(slcs)]}/activations",
+                tokens[i % len(tokens)],
+                make_body(slcs[i % len(slcs)], 10).decode(),
+            ]
+            for i in range(count)
+        ]
+
+    warmup = activations(spread, 100)
+    spread_requests = activations(spread, args.requests)
+    one_requests = activations(spread[:1], args.requests)
+    health = [["GET", "/healthz", None, None] for _ in range(args.requests)]
+    connection.close()
+
+    environment = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "LICENSEDESK_DATA_DIR": str(workdir / "data"),
+    }
+    if args.server_pgoptions:
+        environment["PGOPTIONS"] = args.server_pgoptions
+        print(f"\n(diagnostics: the server runs with PGOPTIONS={args.server_pgoptions!r})")
+    log = (workdir / "serve.log").open("w")
+    server = subprocess.Popen(  # noqa: S603
+        [
+            LICENSEDESK,
+            "serve",
+            "--no-worker",
+            "--port",
+            str(PORT),
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+        ],
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    results = {}
+    try:
+        wait_for(PORT, server)
+        run_load(workdir, "warmup", warmup, args.concurrency, args.seconds)
+        for name, requests in (
+            ("GET /healthz", health),
+            (f"activations over {len(spread)} SLCs", spread_requests),
+            ("activations on one SLC", one_requests),
+        ):
+            cpu = tree_cpu(server.pid)
+            results[name] = run_load(workdir, name.split()[0], requests, args.concurrency, 60)
+            results[name]["cpu"] = (tree_cpu(server.pid) - cpu) / results[name]["count"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+    print(
+        f"\n(b) through HTTP: licensedesk serve --workers 2 --threads 4 (gthread), "
+        f"{args.concurrency} keep-alive connections from a second process"
+    )
+    for name, r in results.items():
+        print(
+            f"    {name:<28} {r['count']:>5} req in {r['seconds']:5.1f} s  "
+            f"{r['rate']:7.1f}/s  p50 {ms(r['p50'])}  p95 {ms(r['p95'])}  "
+            f"server CPU {ms(r['cpu'])}/req  statuses {r['statuses']}"
+        )
+    rate = results[f"activations over {len(spread)} SLCs"]["rate"]
+    print(f"    target >= 300 activations/s: {'MET' if rate >= 300 else 'MISSED'}")
+    print(f"    (server log: {workdir / 'serve.log'})")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "load":
+        p = argparse.ArgumentParser()
+        p.add_argument("command")
+        p.add_argument("spec")
+        p.add_argument("--concurrency", type=int, default=8)
+        p.add_argument("--seconds", type=float, default=60)
+        a = p.parse_args()
+        load(a.spec, a.concurrency, a.seconds)
+    else:
+        main()
