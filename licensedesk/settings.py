@@ -92,6 +92,8 @@ DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Short OLTP queries: PostgreSQL's JIT spent seconds compiling millisecond queries.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -39,7 +39,10 @@ def license_list(request):
         "ordering": request.GET.get("ordering") or queries.DEFAULT_ORDERING,
         "products": Product.objects.filter(kind=Product.Kind.EDITION),
         "care_choices": care_status.CHOICES,
-        "customers": access.customers_visible_to(request.user).only("id", "name"),
+        # Only the chosen customer: a company may have thousands (search finds the others).
+        "customers": access.customers_visible_to(request.user)
+        .filter(pk=queries.parse_int(request.GET.get("customer")) or 0)
+        .only("id", "name"),
         "can_grant": access.can_manage_visibility(request.user),
         "groups": access.groups_visible_to(request.user).only("id", "name"),
         "editable_groups": access.groups_editable_by(request.user).only("id", "name"),
