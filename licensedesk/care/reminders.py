@@ -23,9 +23,9 @@ def _apply(user, reminder: CareReminder, data: dict) -> CareReminder:
         if data["scope"] not in CareReminder.Scope.values:
             raise ServiceError("Choose all, group or license.", code="invalid_scope", field="scope")
         reminder.scope = data["scope"]
+    group_id = data.get("group_id", reminder.group_id)  # before the scope's reset below
     reminder.group = reminder.license = None
     if reminder.scope == CareReminder.Scope.GROUP:
-        group_id = data.get("group_id", reminder.group_id)
         reminder.group = access.groups_visible_to(user).filter(pk=group_id or 0).first()
         if reminder.group is None:
             raise ServiceError(

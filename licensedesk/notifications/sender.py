@@ -56,7 +56,7 @@ def claim(limit=50, who=None) -> list[Delivery]:
         )
     return list(
         Delivery.objects.filter(id__in=ids, state=Delivery.State.SENDING).select_related(
-            "organization", "profile", "reminder", "recipient_user"
+            "organization", "profile", "reminder__owner", "recipient_user"
         )
     )
 
@@ -237,13 +237,16 @@ def send_due(limit=200) -> int:
         if not batch:
             break
         connection = get_connection()
+        with contextlib.suppress(Exception):  # SMTP down: each delivery fails and retries
+            connection.open()  # once for the batch, or every message opens its own
         try:
             for delivery in batch:
                 if deliver(delivery, connection) in (
                     Delivery.State.RETRYING,
                     Delivery.State.FAILED,
                 ):
-                    connection.close()  # a broken connection: the next message reopens it
+                    with contextlib.suppress(Exception):
+                        connection.close()  # broken: the next messages open their own
                 done += 1
         finally:
             with contextlib.suppress(Exception):  # closing a broken SMTP connection

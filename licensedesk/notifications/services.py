@@ -4,7 +4,7 @@ import secrets
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from licensedesk import access
@@ -34,7 +34,10 @@ def _delivery(
 
 def _recipients_of_profile(profile):
     """(email, user) pairs: the profile's active users and its extra addresses."""
-    pairs = [(u.email, u) for u in profile.users.filter(is_active=True)]
+    users = getattr(profile, "active_users", None)  # prefetched by queue_care_deliveries
+    if users is None:
+        users = profile.users.filter(is_active=True)
+    pairs = [(u.email, u) for u in users]
     pairs += [(email, None) for email in profile.extra_emails]
     return pairs
 
@@ -42,9 +45,17 @@ def _recipients_of_profile(profile):
 def queue_care_deliveries(by_source: dict, today: date) -> int:
     """One email per recipient and source (a digest of that day's due licenses) and one
     webhook call per profile."""
+    from licensedesk.accounts.models import User
     from licensedesk.care.models import CareReminder
     from licensedesk.care.scan import event_for
 
+    # Every source in two queries (and its active users in a third), not two per source.
+    reminders = CareReminder.objects.select_related("owner").in_bulk(
+        [source_id for kind, source_id in by_source if kind == "reminder"]
+    )
+    profiles = NotificationProfile.objects.prefetch_related(
+        Prefetch("users", queryset=User.objects.filter(is_active=True), to_attr="active_users")
+    ).in_bulk([source_id for kind, source_id in by_source if kind == "profile"])
     new = []
     for (kind, source_id), firings in by_source.items():
         items = [
@@ -58,7 +69,7 @@ def queue_care_deliveries(by_source: dict, today: date) -> int:
         ]
         payload = {"date": today.isoformat(), "items": items}
         if kind == "reminder":
-            reminder = CareReminder.objects.select_related("owner").get(pk=source_id)
+            reminder = reminders[source_id]
             owner = reminder.owner
             if reminder.notify_me:
                 new.append(
@@ -84,7 +95,7 @@ def queue_care_deliveries(by_source: dict, today: date) -> int:
                     )
                 )
         else:
-            profile = NotificationProfile.objects.get(pk=source_id)
+            profile = profiles[source_id]
             event = (
                 items[0]["event"] if len({i["event"] for i in items}) == 1 else events.CARE_ENDING
             )
