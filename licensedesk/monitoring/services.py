@@ -111,9 +111,10 @@ def disable(user, installation, request=None) -> None:
 def health_for_token(secret: str):
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
+    # Only what a report needs: not the previous report's JSON, nor the installation row.
     return (
-        Health.objects.select_related("installation")
-        .filter(token_digest=digest(secret), enabled=True)
+        Health.objects.filter(token_digest=digest(secret), enabled=True)
+        .only("installation_id", "organization_id", "state", "state_since", "last_report_at")
         .first()
     )
 
@@ -136,17 +137,57 @@ def _set_state(health, state, reasons, now) -> bool:
     return True
 
 
-def ingest(health: Health, report, now=None) -> str:
-    """Store one validated report and derive the state; returns it."""
-    from licensedesk.monitoring.reports import derive_state
-
-    now = now or timezone.now()
+def _too_soon(health, now) -> None:
     if health.last_report_at is not None:
         gap = (now - health.last_report_at).total_seconds()
         if gap < MIN_REPORT_GAP:
             raise RateLimited(max(1, math.ceil(MIN_REPORT_GAP - gap)))
+
+
+def ingest(health: Health, report, now=None) -> str:
+    """Store one validated report and derive the state; returns it.
+
+    The row is written with a compare-and-set on what the token lookup read (last report time
+    and state): simultaneous reports of one installation store one, and a state changed
+    meanwhile (offline detection, monitoring turned off) is re-read under a row lock."""
+    from licensedesk.monitoring.reports import derive_state
+
+    now = now or timezone.now()
+    _too_soon(health, now)
     state, reasons = derive_state(report, thresholds_for(health.organization_id))
+    fields = {
+        "reasons": reasons,
+        "last_report_at": now,
+        "last_report": report.model_dump(mode="json"),
+        "product_version": report.product_version,
+        "hostname": report.hostname,
+        "state": state,
+        "severity": SEVERITY[state],
+        "state_since": health.state_since if state == health.state else now,
+    }
     with transaction.atomic():
+        written = Health.objects.filter(
+            pk=health.pk, enabled=True, state=health.state, last_report_at=health.last_report_at
+        ).update(**fields)
+        if not written:  # changed since the token lookup: decide again on the locked row
+            health = Health.objects.select_for_update().filter(pk=health.pk, enabled=True).first()
+            if health is None:
+                raise ServiceError(
+                    "Monitoring of this installation was turned off.",
+                    code="monitoring_disabled",
+                    status=401,
+                )
+            _too_soon(health, now)
+            fields["state_since"] = health.state_since if state == health.state else now
+            Health.objects.filter(pk=health.pk).update(**fields)
+        if state != health.state:
+            StateChange.objects.create(
+                installation_id=health.installation_id,
+                from_state=health.state,
+                to_state=state,
+                at=now,
+                reasons=reasons[:20],
+            )
         Report.objects.create(
             installation_id=health.installation_id,
             received_at=now,
@@ -156,23 +197,8 @@ def ingest(health: Health, report, now=None) -> str:
             devices_total=report.devices.total,
             devices_offline=report.devices.offline,
         )
-        _set_state(health, state, reasons, now)
-        health.last_report_at = now
-        health.last_report = report.model_dump(mode="json")
-        health.product_version = report.product_version
-        health.hostname = report.hostname
-        health.save(
-            update_fields=[
-                "state",
-                "severity",
-                "state_since",
-                "reasons",
-                "last_report_at",
-                "last_report",
-                "product_version",
-                "hostname",
-            ]
-        )
+    for name, value in fields.items():
+        setattr(health, name, value)
     return state
 
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,11 +31,23 @@ def _installation(request, installation_id):
 @access.license_role_required
 def installation_list(request):
     installations = queries.find_installations(request.user, request.GET)
-    page = Paginator(installations, 50).get_page(request.GET.get("page"))
-    visible = access.installations_visible_to(request.user)
-    counts = dict.fromkeys(State.values, 0)
-    for state in visible.filter(health__isnull=False).values_list("health__state", flat=True):
-        counts[state] += 1
+    # One grouped query gives the state cards and, unfiltered, the paginator's count.
+    per_state = dict(
+        access.installations_visible_to(request.user)
+        .values_list("health__state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {state: per_state.get(state, 0) for state in State.values}
+    # Sort and cut the page on ids only, then load the 50 rows with their relations.
+    paginator = Paginator(installations.values_list("pk", flat=True), 50)
+    if not any(request.GET.get(key) for key in ("state", "customer", "group", "search")):
+        paginator.count = sum(per_state.values())
+    page = paginator.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = installations.filter(pk__in=ids).defer("health__last_report").order_by()
+    by_id = {row.pk: row for row in rows}
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return render(
         request,
         "monitoring/installation_list.html",
@@ -126,6 +139,13 @@ def add_installation(request, code):
 
 
 class ThresholdsForm(forms.ModelForm):
+    # Offline after 0 intervals would flip every installation to Offline between reports.
+    LIMITS = {
+        "report_interval": (10, 3600, "Between 10 and 3600 seconds."),
+        "offline_after": (1, 100, "Between 1 and 100 report intervals."),
+        "hold_seconds": (0, 86400, "At most a day (86400 seconds)."),
+    }
+
     class Meta:
         model = Thresholds
         fields = [
@@ -149,11 +169,12 @@ class ThresholdsForm(forms.ModelForm):
         ):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 self.add_error(low, "The attention level must not be above the critical level.")
-        for name, value in data.items():
+        for name, value in list(data.items()):  # add_error removes the field from `data`
             if name.endswith("_pct") and value is not None and value > 100:
                 self.add_error(name, "A percentage is at most 100.")
-        if data.get("report_interval") is not None and not 10 <= data["report_interval"] <= 3600:
-            self.add_error("report_interval", "Between 10 and 3600 seconds.")
+        for name, (low, high, message) in self.LIMITS.items():
+            if data.get(name) is not None and not low <= data[name] <= high:
+                self.add_error(name, message)
         return data
 
 

@@ -1,0 +1,514 @@
+"""Benchmark of installation monitoring on PostgreSQL (issue 7). Run by hand, never by the
+test suite:
+
+    .venv/bin/python bench/monitoring.py --setup     # first time: makes ld_bench_mon
+    .venv/bin/python bench/monitoring.py [--requests 10000] [--concurrency 8] [--profile]
+
+--setup drops and re-creates the database ld_bench_mon (psql -h 127.0.0.1 -U postgres) and
+runs `licensedesk migrate` with DATABASE_URL pointing at it. Every run then empties the
+monitoring tables and seeds, set-based (INSERT … SELECT over generate_series / unnest), one
+company with a License Admin, 1,000 registered licenses and 10,000 monitored installations
+(10 per license): 85 % Healthy, 8 % Attention, 3 % Critical, 2 % Offline, 2 % Pending, each
+with its own monitoring token (secrets made here, digests stored) and a last report a
+minute ago, except 500 that have been silent for 10 minutes without being Offline yet.
+
+(a) Status report throughput through the real HTTP stack: `licensedesk serve --no-worker
+    --port 8092 --workers 2 --threads 4` (DATABASE_URL = the bench database,
+    LICENSEDESK_DATA_DIR = a temporary directory) in the background; the report bodies and
+    tokens are written beforehand, one report per installation in turn so that the 10 s
+    minimum gap never applies (with more requests than installations, the second round is
+    counted as 429s). A second process (this script's `load` subcommand: a thread pool of
+    keep-alive http.client connections on loopback, stopping after --requests requests or
+    60 s) drives the load. Reported: reports/s, p50/p95 latency, server CPU per request, and
+    the same for GET /healthz (a do-nothing view). Targets: >= 1,000 reports/s and >= half
+    the /healthz rate. The SQL of one report is counted with the test Client.
+(b) services.detect_offline() over the 10,000 installations (500 of them turn Offline), in a
+    transaction rolled back after each run: p50/max of --reps runs. Target: <= 1 s.
+(c) The Installations page (/installations/) of the License Admin through Django's test
+    Client: server time p50/p95 of --reps requests and the query count. Target p95 <= 50 ms.
+
+The machine's load average is printed with the figures (other benchmarks may be running).
+"""
+
+import argparse
+import json
+import os
+import queue
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+DB_NAME = "ld_bench_mon"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+LICENSEDESK = str(Path(sys.executable).parent / "licensedesk")
+PORT = 8092
+INSTALLATIONS = 10_000
+PER_LICENSE = 10
+SILENT = 500
+
+
+def pct(values, p) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def ms(seconds) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs"
+
+
+# ---------------------------------------------------------------------------------------
+# Load generator: runs in its own process, no Django.
+
+
+def load(spec_path: str, concurrency: int, max_seconds: float) -> None:
+    """Read {"port", "requests": [[method, path, token, body], ...]} and play them with
+    `concurrency` keep-alive connections; print one JSON line with the results."""
+    import http.client
+
+    spec = json.loads(Path(spec_path).read_text())
+    work: queue.Queue = queue.Queue()
+    for item in spec["requests"]:
+        work.put(item)
+    latencies, statuses, lock = [], {}, threading.Lock()
+    deadline = time.perf_counter() + max_seconds
+
+    def run():
+        conn = http.client.HTTPConnection("127.0.0.1", spec["port"], timeout=60)
+        mine, codes = [], {}
+        while time.perf_counter() < deadline:
+            try:
+                method, path, token, body = work.get_nowait()
+            except queue.Empty:
+                break
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+            data = body.encode() if body is not None else None
+            start = time.perf_counter()
+            for attempt in range(2):
+                try:
+                    conn.request(method, path, body=data, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    break
+                except (http.client.HTTPException, OSError):
+                    conn.close()  # the server closed the keep-alive connection: reconnect once
+                    conn = http.client.HTTPConnection("127.0.0.1", spec["port"], timeout=60)
+                    if attempt:
+                        raise
+            mine.append(time.perf_counter() - start)
+            codes[response.status] = codes.get(response.status, 0) + 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            for code, n in codes.items():
+                statuses[code] = statuses.get(code, 0) + n
+
+    threads = [threading.Thread(target=run) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "count": len(latencies),
+                "seconds": elapsed,
+                "rate": len(latencies) / elapsed,
+                "p50": pct(latencies, 50),
+                "p95": pct(latencies, 95),
+                "statuses": statuses,
+            }
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The benchmark (Django in this process).
+
+
+def setup_database() -> None:
+    def run(*command, **options):
+        subprocess.run(command, check=True, **options)  # noqa: S603 - fixed commands
+
+    psql = ("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c")
+    run(*psql, f"DROP DATABASE IF EXISTS {DB_NAME}")
+    run(*psql, f"CREATE DATABASE {DB_NAME}")
+    run(LICENSEDESK, "migrate", "-v", "0", env={**os.environ, "DATABASE_URL": DATABASE_URL})
+
+
+def seed() -> tuple:
+    """The company, its License Admin, licenses and monitored installations; returns
+    (admin, [(installation_id, token)])."""
+    from django.db import connection
+
+    from licensedesk.accounts.models import Organization, Role, User
+    from licensedesk.catalog.models import Product, ProductVersion
+    from licensedesk.monitoring.services import TOKEN_PREFIX, digest
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE monitoring_report, monitoring_statechange, monitoring_hourlystat, "
+            "monitoring_health, monitoring_thresholds, activation_installation, "
+            "licenses_license CASCADE"
+        )
+    org, _ = Organization.objects.get_or_create(
+        slug="harbour", defaults={"name": "Harbour Security", "country": "DK"}
+    )
+    admin = User.objects.filter(email="admin@harbour.example").first()
+    if admin is None:
+        admin = User.objects.create_user(
+            email="admin@harbour.example",
+            password=secrets.token_urlsafe(16),
+            organization=org,
+            role=Role.LICENSE_ADMIN,
+            first_name="Hanne",
+            last_name="Admin",
+        )
+    product = Product.objects.get_or_create(code="C01", defaults={"name": "Corporate"})[0]
+    version = ProductVersion.objects.get_or_create(
+        product=product, code="251", defaults={"name": "2025 R1"}
+    )[0]
+    tokens = [TOKEN_PREFIX + secrets.token_urlsafe(32) for _ in range(INSTALLATIONS)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO licenses_license (code, product_id, version_id, sequence,
+                device_licenses, devices_used, care_level, sold_to_id, issued_at,
+                organization_id, description, registered_at)
+            SELECT 'M01-C01-251-' || lpad(s::text, 4, '0') || '-BENCH' || s, %s, %s, s, 100, 0,
+                   '', %s, now(), %s, '', now()
+            FROM generate_series(1, %s) s
+            """,
+            [product.pk, version.pk, org.pk, org.pk, INSTALLATIONS // PER_LICENSE],
+        )
+        cursor.execute(
+            """
+            INSERT INTO activation_installation (license_id, uuid, hostname, product_version,
+                devices_active, created_at)
+            SELECT l.id, md5(l.id::text || '-' || k)::uuid,
+                   'vms-' || l.sequence || '-' || k || '.harbour.example', '25.1', 48, now()
+            FROM licenses_license l CROSS JOIN generate_series(1, %s) k
+            WHERE l.organization_id = %s
+            ORDER BY l.id, k
+            """,
+            [PER_LICENSE, org.pk],
+        )
+        cursor.execute(
+            "SELECT id FROM activation_installation i WHERE license_id IN "
+            "(SELECT id FROM licenses_license WHERE organization_id = %s) ORDER BY id",
+            [org.pk],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """
+            INSERT INTO monitoring_health (installation_id, organization_id, token_digest,
+                token_prefix, enabled, state, severity, state_since, alerted_state, reasons,
+                last_report_at, last_report, product_version, hostname, created_at)
+            SELECT t.id, %s, t.digest, left(t.digest, 10), true, st.state, st.severity,
+                   now() - interval '1 day', st.state, '[]'::jsonb,
+                   CASE WHEN st.state = 'pending' THEN NULL
+                        WHEN st.state = 'offline' THEN now() - interval '1 hour'
+                        WHEN t.n %% 20 = 7 THEN now() - interval '10 minutes'  -- silent
+                        ELSE now() - interval '60 seconds' - (t.n %% 50) * interval '1 second'
+                   END,
+                   '{}'::jsonb, '25.1', i.hostname, now()
+            FROM unnest(%s::bigint[], %s::text[]) WITH ORDINALITY AS t(id, digest, n)
+            JOIN activation_installation i ON i.id = t.id
+            CROSS JOIN LATERAL (SELECT CASE
+                WHEN t.n %% 100 < 85 THEN 'healthy' WHEN t.n %% 100 < 93 THEN 'attention'
+                WHEN t.n %% 100 < 96 THEN 'critical' WHEN t.n %% 100 < 98 THEN 'offline'
+                ELSE 'pending' END AS state) s0
+            CROSS JOIN LATERAL (SELECT s0.state, CASE s0.state WHEN 'critical' THEN 0
+                WHEN 'offline' THEN 1 WHEN 'attention' THEN 2 WHEN 'pending' THEN 4
+                ELSE 5 END AS severity) st
+            """,
+            [org.pk, ids, [digest(t) for t in tokens]],
+        )
+        cursor.execute("ANALYZE")
+    return admin, list(zip(ids, tokens, strict=True))
+
+
+def report_body(i: int) -> str:
+    from datetime import UTC, datetime
+
+    offline = i % 7
+    return json.dumps(
+        {
+            "sent_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "product_version": "25.1",
+            "hostname": f"vms-{i}.harbour.example",
+            "uptime_s": 86400 + i,
+            "host": {"cpu_pct": 20 + i % 70, "memory_pct": 40.0, "disk_pct": 50.0},
+            "servers": [
+                {"name": "Management Server", "role": "management", "state": "running"},
+                {
+                    "name": "Recording Server 1",
+                    "role": "recording",
+                    "state": "running",
+                    "storage_used_gb": 3000.0 + i % 900,
+                    "storage_free_gb": 1000.0,
+                },
+            ],
+            "devices": {"total": 48, "online": 48 - offline, "offline": offline},
+            "offline_devices": [f"Camera {k + 1}" for k in range(offline)],
+            "errors": [],
+        }
+    )
+
+
+def report_queries(installation_id: int, token: str) -> list[str]:
+    """The SQL statements of one report, through the test Client."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = Client(HTTP_HOST="localhost").post(
+            f"/api/v1/installations/{installation_id}/status",
+            report_body(installation_id),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert response.status_code == 202, response.content
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def wait_for(port: int, process, seconds=60) -> None:
+    import http.client
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not come up")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+def run_load(workdir: Path, name: str, requests: list, concurrency: int, seconds: float):
+    spec = workdir / f"{name}.json"
+    spec.write_text(json.dumps({"port": PORT, "requests": requests}))
+    out = subprocess.run(  # noqa: S603 - this very script
+        [
+            sys.executable,
+            __file__,
+            "load",
+            str(spec),
+            "--concurrency",
+            str(concurrency),
+            "--seconds",
+            str(seconds),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_http(pairs, args) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="ld_bench_mon_"))
+    n = min(args.requests, 20_000)
+    reports = [
+        ["POST", f"/api/v1/installations/{iid}/status", token, report_body(iid)]
+        for k in range(n)
+        for iid, token in [pairs[k % len(pairs)]]
+    ]
+    health = [["GET", "/healthz", None, None] for _ in range(n)]
+    environment = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "LICENSEDESK_DATA_DIR": str(workdir / "data"),
+    }
+    log = (workdir / "serve.log").open("w")
+    server = subprocess.Popen(  # noqa: S603
+        [LICENSEDESK, "serve", "--no-worker", "--port", str(PORT), "--workers", "2"]
+        + ["--threads", "4"],
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    results = {}
+    try:
+        wait_for(PORT, server)
+        for name, requests in (("healthz", health), ("reports", reports)):
+            cpu = tree_cpu(server.pid)
+            load_avg = loadavg()
+            results[name] = run_load(workdir, name, requests, args.concurrency, 60)
+            results[name]["cpu"] = (tree_cpu(server.pid) - cpu) / results[name]["count"]
+            results[name]["load"] = load_avg
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    return results
+
+
+def bench_detect_offline(reps: int) -> list[float]:
+    from django.db import transaction
+
+    from licensedesk.monitoring import services
+
+    times, changed = [], 0
+    for _ in range(reps):
+        with transaction.atomic():
+            start = time.perf_counter()
+            changed = services.detect_offline()
+            times.append(time.perf_counter() - start)
+            transaction.set_rollback(True)
+    print(f"    (each run turned {changed} installations Offline, rolled back)")
+    return times
+
+
+def bench_page(admin, reps: int, profile: bool) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(admin)
+    for _ in range(3):  # warm up
+        assert client.get("/installations/").status_code == 200
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        response = client.get("/installations/")
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/installations/")
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        client.get("/installations/")
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+        for q in captured.captured_queries:
+            print(f"{q['time']}s  {q['sql'][:300]}")
+    return times, len(captured.captured_queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--setup", action="store_true", help="(re)create ld_bench_mon first")
+    parser.add_argument("--requests", type=int, default=INSTALLATIONS)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args()
+
+    if args.setup:
+        setup_database()
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "licensedesk.settings")
+    os.environ.setdefault("LICENSEDESK_DATA_DIR", tempfile.mkdtemp(prefix="ld_bench_mon_data_"))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets the test Client run; DEBUG stays as configured
+    from django.conf import settings
+
+    # No collectstatic manifest here (as in the tests); the storage is not what is measured.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    started = time.perf_counter()
+    admin, pairs = seed()
+    print(f"seeded {len(pairs):,} monitored installations in {time.perf_counter() - started:.1f} s")
+    print(f"load average before: {loadavg()}")
+
+    print("\n(b) detect_offline over 10,000 monitored installations")
+    times = bench_detect_offline(max(5, args.reps // 3))
+    print(f"    p50 {ms(statistics.median(times))}  max {ms(max(times))}  load {loadavg()}")
+    print(f"    target <= 1 s: {'MET' if max(times) <= 1 else 'MISSED'}")
+
+    print("\n(c) Installations page, License Admin, 10,000 installations, test Client")
+    times, queries = bench_page(admin, args.reps, args.profile)
+    print(
+        f"    p50 {ms(statistics.median(times))}  p95 {ms(pct(times, 95))}  "
+        f"{queries} queries  load {loadavg()}"
+    )
+    print(f"    target p95 <= 50 ms: {'MET' if pct(times, 95) <= 0.05 else 'MISSED'}")
+
+    sql = report_queries(*pairs[-1])
+    print(f"\none status report = {len(sql)} SQL statements:")
+    for statement in sql:
+        print(f"    {statement[:140]}")
+    connection.close()
+    if args.skip_http:
+        return
+
+    print("\n(a) HTTP: licensedesk serve --workers 2 --threads 4, load from another process")
+    results = bench_http(pairs[:-1], args)
+    for name, r in results.items():
+        print(
+            f"    {name:8} {r['count']:6,} in {r['seconds']:5.1f} s = {r['rate']:7.0f}/s  "
+            f"p50 {ms(r['p50'])}  p95 {ms(r['p95'])}  server CPU {ms(r['cpu'])}/request  "
+            f"statuses {r['statuses']}  load before {r['load']}"
+        )
+    rate, floor = results["reports"]["rate"], results["healthz"]["rate"]
+    print(
+        f"    target >= 1,000 reports/s: {'MET' if rate >= 1000 else 'MISSED'}; "
+        f">= half of /healthz ({floor / 2:.0f}/s): {'MET' if rate >= floor / 2 else 'MISSED'}"
+    )
+    print(f"load average after: {loadavg()}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "load":
+        p = argparse.ArgumentParser()
+        p.add_argument("cmd")
+        p.add_argument("spec")
+        p.add_argument("--concurrency", type=int, default=8)
+        p.add_argument("--seconds", type=float, default=60)
+        a = p.parse_args()
+        load(a.spec, a.concurrency, a.seconds)
+    else:
+        main()
