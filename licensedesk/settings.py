@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "licensedesk.accounts.middleware.SessionTimeoutMiddleware",
     "licensedesk.core.middleware.LoginRequiredMiddleware",
+    "licensedesk.api.middleware.MethodNotAllowedProblemMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -119,3 +119,11 @@ def test_a_post_with_a_wrong_token_is_a_401_not_a_csrf_error(db):
     assert r.status_code == 401
     assert r["Content-Type"] == "application/problem+json"
     assert r["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_unsupported_method_is_a_problem_detail_with_allow(api, world):
+    r = api(world.license_user).put("/api/v1/me", {}, content_type="application/json")
+    assert r.status_code == 405
+    assert r["Content-Type"] == "application/problem+json"
+    assert r.json()["code"] == "method_not_allowed"
+    assert "GET" in r["Allow"]
