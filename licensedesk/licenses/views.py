@@ -13,6 +13,7 @@ from licensedesk.catalog.models import Product
 from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.responses import too_many_requests
+from licensedesk.customers.queries import chosen_customer
 from licensedesk.licenses import queries, services
 from licensedesk.licenses.forms import LicenseEditForm, RegisterForm
 
@@ -39,10 +40,7 @@ def license_list(request):
         "ordering": request.GET.get("ordering") or queries.DEFAULT_ORDERING,
         "products": Product.objects.filter(kind=Product.Kind.EDITION),
         "care_choices": care_status.CHOICES,
-        # Only the chosen customer: a company may have thousands (search finds the others).
-        "customers": access.customers_visible_to(request.user)
-        .filter(pk=queries.parse_int(request.GET.get("customer")) or 0)
-        .only("id", "name"),
+        "customers": chosen_customer(request.user, request.GET.get("customer")),
         "can_grant": access.can_manage_visibility(request.user),
         "groups": access.groups_visible_to(request.user).only("id", "name"),
         "editable_groups": access.groups_editable_by(request.user).only("id", "name"),

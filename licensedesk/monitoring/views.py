@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from licensedesk import access
 from licensedesk.core import secrets_flash
 from licensedesk.core.errors import ServiceError
+from licensedesk.customers.queries import chosen_customer
 from licensedesk.monitoring import queries, services
 from licensedesk.monitoring.models import State, StateChange, Thresholds
 
@@ -56,7 +57,7 @@ def installation_list(request):
             "params": request.GET,
             "states": State.choices,
             "counts": counts,
-            "customers": access.customers_visible_to(request.user).only("id", "name"),
+            "customers": chosen_customer(request.user, request.GET.get("customer")),
             "groups": access.groups_visible_to(request.user).only("id", "name"),
         },
     )

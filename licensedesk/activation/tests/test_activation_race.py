@@ -1,14 +1,13 @@
 """On PostgreSQL, installations activating at the same moment never exceed the quota."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from licensedesk.activation import services
 from licensedesk.activation.models import Activation, ActiveDevice
 from licensedesk.activation.tests.factories import activatable, lrq
+from licensedesk.core.testing import needs_postgresql, race
 from licensedesk.licenses.models import License
 
 THREADS = 24
@@ -16,31 +15,12 @@ QUOTA = 10
 
 
 def _race(work):
-    """Run work(i) in THREADS threads released together; each uses its own connection."""
-    barrier = threading.Barrier(THREADS)
-    results = [None] * THREADS
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = repr(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
+    return race(work, THREADS)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_installations_racing_for_device_licenses_never_exceed_the_quota(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency needs PostgreSQL")
+    needs_postgresql()
     lic = activatable(world.org, devices=QUOTA)
     requests = [
         lrq(lic.code, 3, installation=str(uuid.uuid4()), hostname=f"vms{i}") for i in range(THREADS)
@@ -61,8 +41,7 @@ def test_installations_racing_for_device_licenses_never_exceed_the_quota(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_request_sent_many_times_at_once_is_processed_once(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency needs PostgreSQL")
+    needs_postgresql()
     lic = activatable(world.org, devices=QUOTA)
     body = lrq(lic.code, 4)
 

@@ -1,10 +1,8 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from licensedesk.accounts.models import Organization, Role, User
 from licensedesk.core.errors import ServiceError
+from licensedesk.core.testing import needs_postgresql, race
 from licensedesk.customers.models import Customer
 from licensedesk.licenses import services
 from licensedesk.licenses.models import License
@@ -15,8 +13,7 @@ THREADS = 24
 
 @pytest.mark.django_db(transaction=True)
 def test_of_many_companies_racing_for_a_code_exactly_one_wins():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency needs PostgreSQL")
+    needs_postgresql()
     code = factories.issue().code
     users = []
     for i in range(THREADS):
@@ -29,26 +26,14 @@ def test_of_many_companies_racing_for_a_code_exactly_one_wins():
                 role=Role.LICENSE_ADMIN,
             )
         )
-    barrier = threading.Barrier(THREADS)
-    results = [None] * THREADS
 
     def attempt(i):
-        try:
-            barrier.wait(timeout=30)
-            services.register(users[i], code, new_customer=f"Customer {i}")
-            results[i] = "registered"
-        except ServiceError as exc:
-            results[i] = exc.code
-        except Exception as exc:
-            results[i] = repr(exc)
-        finally:
-            connection.close()
+        services.register(users[i], code, new_customer=f"Customer {i}")
+        return "registered"
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = [
+        r.code if isinstance(r, ServiceError) else r for r in race(attempt, THREADS, timeout=60)
+    ]
 
     assert results.count("registered") == 1, results
     assert results.count("slc_unavailable") == THREADS - 1, results

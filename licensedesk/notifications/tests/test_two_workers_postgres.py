@@ -2,12 +2,11 @@
 PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED gives every delivery to exactly one of them, so
 the SMTP server receives each message exactly once."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
+from licensedesk.core.testing import needs_postgresql, race
 from licensedesk.licenses.tests.factories import registered
 from licensedesk.notifications import sender
 from licensedesk.notifications.models import Delivery
@@ -19,33 +18,21 @@ DELIVERIES = 120
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_send_the_same_delivery(world, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks (SKIP LOCKED)")
+    needs_postgresql("needs PostgreSQL row locks (SKIP LOCKED)")
     sink = SmtpSink().start().use(settings)
     try:
         prof = profile(world.license_admin)
         lic = registered(world.org)
         queued = [delivery(prof, lic, f"d{i}@northwind.example") for i in range(DELIVERIES)]
-        barrier = threading.Barrier(WORKERS)
-        errors, sent_by = [], Counter()
+        sent_by = Counter()
 
-        def work(name):
-            try:
-                barrier.wait(timeout=30)
-                while batch := sender.claim(limit=5, who=name):
-                    for d in batch:
-                        sender.deliver(d)
-                        sent_by[name] += 1
-            except Exception as exc:  # surfaced below: a thread cannot fail the test itself
-                errors.append(exc)
-            finally:
-                connection.close()
+        def work(i):
+            while batch := sender.claim(limit=5, who=f"w{i}"):
+                for d in batch:
+                    sender.deliver(d)
+                    sent_by[f"w{i}"] += 1
 
-        threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(WORKERS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
+        errors = [r for r in race(work, WORKERS) if r is not None]
     finally:
         sink.stop()
 

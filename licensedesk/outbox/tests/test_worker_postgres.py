@@ -6,8 +6,8 @@ import time
 from collections import Counter
 
 import pytest
-from django.db import connection
 
+from licensedesk.core.testing import needs_postgresql, race
 from licensedesk.outbox import worker
 from licensedesk.outbox.models import Job
 from licensedesk.outbox.registry import HANDLERS
@@ -18,8 +18,7 @@ JOBS = 60
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_workers_never_run_the_same_job(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks (SKIP LOCKED)")
+    needs_postgresql("needs PostgreSQL row locks (SKIP LOCKED)")
     ran = []
     lock = threading.Lock()
 
@@ -30,25 +29,13 @@ def test_concurrent_workers_never_run_the_same_job(monkeypatch):
 
     monkeypatch.setitem(HANDLERS, "test.count", handler)
     Job.objects.bulk_create(Job(kind="test.count", payload={"n": n}) for n in range(JOBS))
-    barrier = threading.Barrier(WORKERS)
-    errors = []
 
-    def work(name):
-        try:
-            barrier.wait()
-            while batch := worker.claim(limit=3, who=name):
-                for job in batch:
-                    worker.run(job)
-        except Exception as exc:  # surfaced below: a thread cannot fail the test itself
-            errors.append(exc)
-        finally:
-            connection.close()
+    def work(i):
+        while batch := worker.claim(limit=3, who=f"w{i}"):
+            for job in batch:
+                worker.run(job)
 
-    threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(WORKERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    errors = [r for r in race(work, WORKERS, timeout=60) if r is not None]
 
     assert errors == []
     assert Counter(ran) == Counter(range(JOBS))  # each job ran, and exactly once
