@@ -95,6 +95,11 @@ if DATABASE_URL:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Short OLTP queries: PostgreSQL's JIT spent seconds compiling millisecond queries.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Bind parameters on the server, so psycopg prepares the statements run again and again
+    # (the hot paths) and PostgreSQL stops planning them at every call.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "server_side_binding", envbool("LICENSEDESK_PG_SERVER_SIDE_BINDING", True)
+    )
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
