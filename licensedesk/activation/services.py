@@ -179,11 +179,9 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
     current = {d.hardware_id: d for d in installation.devices.all()}
     listed = {d.hardware_id for d in parsed.devices}
     released = [hid for hid in current if hid not in listed]
-    used_elsewhere = (
-        ActiveDevice.objects.filter(installation__license=lic)
-        .exclude(installation=installation)
-        .count()
-    )
+    # The license's counter, kept under its row lock: counting its active devices instead
+    # would cost a scan of every device of every installation at each activation.
+    used_elsewhere = max(0, lic.devices_used - len(current))
     available = max(0, lic.device_licenses - used_elsewhere)
     kept, activated, refused = [], [], []
     for device in parsed.devices:  # devices listed again first: they keep their activation
