@@ -33,15 +33,15 @@ The machine's load average is printed with the figures (other benchmarks may be 
 import argparse
 import json
 import os
-import queue
 import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from httpload import loadavg, ms, pct, run_load, tree_cpu, wait_for
 
 DB_NAME = "ld_bench_mon"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -50,92 +50,6 @@ PORT = 8092
 INSTALLATIONS = 10_000
 PER_LICENSE = 10
 SILENT = 500
-
-
-def pct(values, p) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def ms(seconds) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
-def loadavg() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs"
-
-
-# ---------------------------------------------------------------------------------------
-# Load generator: runs in its own process, no Django.
-
-
-def load(spec_path: str, concurrency: int, max_seconds: float) -> None:
-    """Read {"port", "requests": [[method, path, token, body], ...]} and play them with
-    `concurrency` keep-alive connections; print one JSON line with the results."""
-    import http.client
-
-    spec = json.loads(Path(spec_path).read_text())
-    work: queue.Queue = queue.Queue()
-    for item in spec["requests"]:
-        work.put(item)
-    latencies, statuses, lock = [], {}, threading.Lock()
-    deadline = time.perf_counter() + max_seconds
-
-    def run():
-        conn = http.client.HTTPConnection("127.0.0.1", spec["port"], timeout=60)
-        mine, codes = [], {}
-        while time.perf_counter() < deadline:
-            try:
-                method, path, token, body = work.get_nowait()
-            except queue.Empty:
-                break
-            headers = {"Authorization": f"Bearer {token}"} if token else {}
-            if body is not None:
-                headers["Content-Type"] = "application/json"
-            data = body.encode() if body is not None else None
-            start = time.perf_counter()
-            for attempt in range(2):
-                try:
-                    conn.request(method, path, body=data, headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                    break
-                except (http.client.HTTPException, OSError):
-                    conn.close()  # the server closed the keep-alive connection: reconnect once
-                    conn = http.client.HTTPConnection("127.0.0.1", spec["port"], timeout=60)
-                    if attempt:
-                        raise
-            mine.append(time.perf_counter() - start)
-            codes[response.status] = codes.get(response.status, 0) + 1
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            for code, n in codes.items():
-                statuses[code] = statuses.get(code, 0) + n
-
-    threads = [threading.Thread(target=run) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    print(
-        json.dumps(
-            {
-                "count": len(latencies),
-                "seconds": elapsed,
-                "rate": len(latencies) / elapsed,
-                "p50": pct(latencies, 50),
-                "p95": pct(latencies, 95),
-                "statuses": statuses,
-            }
-        )
-    )
-
-
-# ---------------------------------------------------------------------------------------
-# The benchmark (Django in this process).
 
 
 def setup_database() -> None:
@@ -285,66 +199,6 @@ def report_queries(installation_id: int, token: str) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
-def wait_for(port: int, process, seconds=60) -> None:
-    import http.client
-
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not come up")
-
-
-def tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and its children (Linux)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    children: dict[int, list[int]] = {}
-    times: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
-    total, todo = 0.0, [pid]
-    while todo:
-        current = todo.pop()
-        total += times.get(current, 0.0)
-        todo.extend(children.get(current, []))
-    return total
-
-
-def run_load(workdir: Path, name: str, requests: list, concurrency: int, seconds: float):
-    spec = workdir / f"{name}.json"
-    spec.write_text(json.dumps({"port": PORT, "requests": requests}))
-    out = subprocess.run(  # noqa: S603 - this very script
-        [
-            sys.executable,
-            __file__,
-            "load",
-            str(spec),
-            "--concurrency",
-            str(concurrency),
-            "--seconds",
-            str(seconds),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def bench_http(pairs, args) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="ld_bench_mon_"))
     n = min(args.requests, 20_000)
@@ -373,7 +227,7 @@ def bench_http(pairs, args) -> dict:
         for name, requests in (("healthz", health), ("reports", reports)):
             cpu = tree_cpu(server.pid)
             load_avg = loadavg()
-            results[name] = run_load(workdir, name, requests, args.concurrency, 60)
+            results[name] = run_load(workdir, name, PORT, requests, args.concurrency, 60)
             results[name]["cpu"] = (tree_cpu(server.pid) - cpu) / results[name]["count"]
             results[name]["load"] = load_avg
     finally:
@@ -502,13 +356,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "load":
-        p = argparse.ArgumentParser()
-        p.add_argument("cmd")
-        p.add_argument("spec")
-        p.add_argument("--concurrency", type=int, default=8)
-        p.add_argument("--seconds", type=float, default=60)
-        a = p.parse_args()
-        load(a.spec, a.concurrency, a.seconds)
-    else:
-        main()
+    main()
