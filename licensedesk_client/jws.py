@@ -4,7 +4,7 @@
 import base64
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -65,6 +65,15 @@ def verify(token: str, jwks: dict, now: datetime | None = None) -> tuple[dict, d
         issued = datetime.fromisoformat(str(payload.get("issuedAt")).replace("Z", "+00:00"))
     except ValueError as exc:
         raise VerificationError("The file has no valid issue time.") from exc
-    if issued > (now or datetime.now(UTC)) + MAX_CLOCK_SKEW:
+    now = now or datetime.now(UTC)
+    if issued > now + MAX_CLOCK_SKEW:
         raise VerificationError(f"The file claims to be issued in the future ({issued}).")
+    expires = payload.get("expiresOn")
+    if expires:
+        try:
+            expiry = date.fromisoformat(str(expires))
+        except ValueError as exc:
+            raise VerificationError("The file has no valid expiry date.") from exc
+        if expiry < now.date():
+            raise VerificationError(f"The license expired on {expiry.isoformat()}.")
     return header, payload

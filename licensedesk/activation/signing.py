@@ -5,8 +5,10 @@ LICENSEDESK_SIGNING_KEYS_FILE), made on first use. Rotating adds a new signing k
 public keys stay published in the JWKS so files signed before still verify."""
 
 import base64
+import fcntl
 import json
 import os
+import tempfile
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,8 +52,8 @@ def _new_key() -> dict:
 
 def _write(path: Path, keyset: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # A temporary file of its own (mode 0600), so two rotations at once never share one.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(fd, "w") as handle:
         json.dump(keyset, handle, indent=2)
     os.replace(tmp, path)
@@ -86,10 +88,15 @@ def load_keyset() -> dict:
 
 def rotate() -> str:
     """Make a new signing key; older keys stay published. Returns the new kid."""
-    keyset = load_keyset()
-    key = _new_key()
-    rotated = {"active": key["kid"], "keys": [*keyset["keys"], key]}
-    _write(keys_path(), rotated)
+    load_keyset()  # makes the file on first use
+    path = keys_path()
+    # Read, add and write under an exclusive lock: of two rotations at once, neither key is
+    # lost (a lost key would leave the files it signed unverifiable).
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        keyset = json.loads(path.read_text())
+        key = _new_key()
+        _write(path, {"active": key["kid"], "keys": [*keyset["keys"], key]})
     return key["kid"]
 
 

@@ -129,7 +129,10 @@ def send_email(delivery: Delivery, licenses, connection=None) -> None:
         settings.DEFAULT_FROM_EMAIL,
         [delivery.recipient],
         connection=connection,
-        headers={"List-Unsubscribe": f"<{context['mute_url']}>"},
+        headers={
+            "List-Unsubscribe": f"<{context['mute_url']}>",
+            "X-Licensedesk-Delivery": str(delivery.uuid),
+        },
     )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -155,3 +155,18 @@ def test_activate_reports_a_refusal(live_server, world, tmp_path, capsys):
     assert main(argv) == 1
     assert "error: HTTP 40" in capsys.readouterr().err
     assert not Activation.objects.exists()
+
+
+def test_verify_refuses_a_license_file_of_an_expired_license(tmp_path):
+    payload = {
+        "type": "initial",
+        "slc": "M01-C01-251-01-7K3QF9",
+        "expiresOn": "2020-01-31",
+        "issuedAt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    lic = tmp_path / "expired.lic"
+    lic.write_text(signing.sign(payload))
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(json.dumps(signing.jwks()))
+
+    assert main(["verify", str(lic), "--jwks", str(jwks)]) == 1

@@ -71,3 +71,25 @@ def test_the_keys_command_lists_keys_and_prints_the_jwks(db):
     out = StringIO()
     call_command("keys", "jwks", stdout=out)
     assert json.loads(out.getvalue()) == signing.jwks()
+
+
+def test_rotations_at_the_same_moment_lose_no_key():
+    import threading
+
+    signing.load_keyset()
+    barrier = threading.Barrier(4)
+    made = []
+
+    def rotate_a_few():
+        barrier.wait(timeout=10)
+        made.extend(signing.rotate() for _ in range(5))
+
+    threads = [threading.Thread(target=rotate_a_few) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    published = {key["kid"] for key in signing.jwks()["keys"]}
+    assert len(made) == 20
+    assert set(made) <= published  # every key that may have signed a file still verifies

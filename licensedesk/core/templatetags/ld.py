@@ -24,3 +24,17 @@ def sort_header(context, label, key):
 @register.filter
 def care_badge(status):
     return {"active": "ok", "ending": "warn", "expired": "bad"}.get(status, "muted")
+
+
+@register.filter
+def duration(seconds):
+    """12345678 -> "142 d 21 h": an uptime people can read."""
+    try:
+        seconds = int(seconds)
+    except (TypeError, ValueError):
+        return ""
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {rest // 60} min" if hours else f"{rest // 60} min"

@@ -50,6 +50,7 @@ def test_an_email_goes_through_the_smtp_server_with_html_text_and_a_mute_link(sm
     assert lic.code in parts["text/plain"] and lic.code in parts["text/html"]
     assert "/notifications/mute/" in parts["text/plain"]
     assert message["List-Unsubscribe"].strip().startswith("<http://testserver/notifications/mute/")
+    assert message["X-Licensedesk-Delivery"] == str(d.uuid)  # receivers can drop repeats
     d.refresh_from_db()
     assert (d.attempts, d.last_error) == (1, "")
     assert d.sent_at is not None
