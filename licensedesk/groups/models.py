@@ -32,9 +32,13 @@ class LicenseGroup(models.Model):
 
 
 class Membership(models.Model):
-    group = models.ForeignKey(LicenseGroup, on_delete=models.CASCADE, related_name="memberships")
+    # No single-column indexes: the unique (group, license) and the (license, group) index
+    # below serve both lookups, and every index costs at each insert of a large group.
+    group = models.ForeignKey(
+        LicenseGroup, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     license = models.ForeignKey(
-        "licenses.License", on_delete=models.CASCADE, related_name="memberships"
+        "licenses.License", on_delete=models.CASCADE, related_name="memberships", db_index=False
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
