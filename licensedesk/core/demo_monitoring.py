@@ -12,7 +12,14 @@ from licensedesk.activation.models import Installation
 from licensedesk.care.reminders import create_reminder
 from licensedesk.licenses.models import License
 from licensedesk.monitoring import services
-from licensedesk.monitoring.models import SEVERITY, Health, HourlyStat, State, StateChange
+from licensedesk.monitoring.models import (
+    SEVERITY,
+    Health,
+    HourlyStat,
+    State,
+    StateChange,
+    Thresholds,
+)
 from licensedesk.monitoring.reports import StatusReport
 from licensedesk.notifications import events
 from licensedesk.notifications.models import NotificationProfile
@@ -87,6 +94,11 @@ def create_demo_monitoring() -> None:
         license__organization=admin.organization, hostname="vms-harbor-01"
     ).exists():
         return
+    # Demo installations don't report: give the company's thresholds a long report interval,
+    # so the demo shows every state for two days before offline detection takes them down.
+    Thresholds.objects.update_or_create(
+        organization=admin.organization, defaults={"report_interval": 3600, "offline_after": 48}
+    )
     licenses = list(License.objects.filter(organization=admin.organization).order_by("id"))
     now = timezone.now()
     for i, (hostname, final, story) in enumerate(STORIES):

@@ -1,0 +1,42 @@
+"""`licensedesk demo` shows the whole product: licenses, Care, notifications, and
+installations in every monitoring state, and stays so when run again or watched."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from licensedesk.care.models import CareReminder
+from licensedesk.licenses.models import License
+from licensedesk.monitoring import services
+from licensedesk.monitoring.models import Health, State
+from licensedesk.notifications.models import NotificationProfile
+
+
+def demo() -> str:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_installations_in_every_state_licenses_and_notifications():
+    printed = demo()
+    assert set(Health.objects.values_list("state", flat=True)) == set(State.values)
+    assert License.objects.filter(organization__slug="northwind").count() >= 12
+    assert License.objects.filter(organization__slug="contoso").count() >= 12
+    assert CareReminder.objects.exists() and NotificationProfile.objects.exists()
+    unregistered = License.objects.filter(organization__isnull=True).values_list("code", flat=True)
+    assert any(code in printed for code in unregistered)  # codes to try registering
+
+
+@pytest.mark.django_db
+def test_running_the_demo_again_adds_nothing_and_the_worker_keeps_its_states():
+    demo()
+    counts = (License.objects.count(), Health.objects.count(), CareReminder.objects.count())
+    demo()
+    assert (License.objects.count(), Health.objects.count(), CareReminder.objects.count()) == counts
+    states = sorted(Health.objects.values_list("state", flat=True))
+    services.detect_offline()
+    services.send_alerts()
+    assert sorted(Health.objects.values_list("state", flat=True)) == states
