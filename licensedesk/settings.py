@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "licensedesk.core",
     "licensedesk.accounts",
     "licensedesk.audit",
@@ -62,8 +64,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "licensedesk.accounts.middleware.SessionTimeoutMiddleware",
     "licensedesk.core.middleware.LoginRequiredMiddleware",
+    "licensedesk.accounts.middleware.RequireTwoFactorMiddleware",
     "licensedesk.api.middleware.MethodNotAllowedProblemMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+OTP_TOTP_ISSUER = "licensedesk"
 
 # Links in emails.
 PASSWORD_RESET_MAX_AGE = 60 * 60  # one hour

@@ -98,3 +98,23 @@ class PasswordResetRequestForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “billing sync”.")
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class CompanyForm(ServiceFormMixin, forms.Form):
+    name = forms.CharField(max_length=200, label="Company name")
+    country = forms.CharField(max_length=100)
+    require_2fa_for_admins = forms.BooleanField(
+        required=False,
+        label="Require two-factor authentication for company administrators",
+        help_text="Administrators without it are asked to set it up at their next page view.",
+    )

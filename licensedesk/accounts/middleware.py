@@ -32,3 +32,26 @@ class SessionTimeoutMiddleware:
                 if now - seen_at > 60 or SEEN_AT not in request.session:
                     request.session[SEEN_AT] = now  # written at most once a minute
         return self.get_response(request)
+
+
+class RequireTwoFactorMiddleware:
+    """A company that requires two-factor authentication of its administrators sends an
+    administrator without it to the setup page until it is done."""
+
+    ALLOWED = ("/accounts/profile/two-factor/", "/accounts/logout/", "/static/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from licensedesk.accounts import two_factor
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path_info.startswith(self.ALLOWED)
+            and two_factor.must_set_up(user)
+        ):
+            return redirect("accounts:two_factor")
+        return self.get_response(request)

@@ -11,6 +11,9 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     country = models.CharField(max_length=100)
     is_active = models.BooleanField(default=True)
+    require_2fa_for_admins = models.BooleanField(
+        "require two-factor authentication for company administrators", default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

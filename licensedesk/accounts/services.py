@@ -217,3 +217,34 @@ def resend_invitation(admin: User, user: User, request=None) -> None:
         raise ServiceError("This user has already accepted the invitation.", code="accepted")
     enqueue("accounts.invitation", {"user_id": user.pk, "inviter_id": admin.pk})
     record("user.reinvite", request=request, actor=admin, target=user)
+
+
+@transaction.atomic
+def update_company(admin: User, data: dict, request=None) -> Organization:
+    """A company administrator changes the company's name, country and login rules."""
+    org = Organization.objects.select_for_update().get(pk=admin.organization_id)
+    before = {
+        "name": org.name,
+        "country": org.country,
+        "require_2fa_for_admins": org.require_2fa_for_admins,
+    }
+    name = " ".join(str(data.get("name", org.name)).split())
+    country = " ".join(str(data.get("country", org.country)).split())
+    if not name or len(name) > 200:
+        raise ServiceError("Enter the company name.", field="name")
+    if not country or len(country) > 100:
+        raise ServiceError("Enter the country.", field="country")
+    org.name, org.country = name, country
+    org.require_2fa_for_admins = bool(
+        data.get("require_2fa_for_admins", org.require_2fa_for_admins)
+    )
+    after = {
+        "name": org.name,
+        "country": org.country,
+        "require_2fa_for_admins": org.require_2fa_for_admins,
+    }
+    changes = diff(before, after)
+    if changes:
+        org.save(update_fields=["name", "country", "require_2fa_for_admins"])
+        record("company.update", request=request, actor=admin, target=org, changes=changes)
+    return org

@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from licensedesk.accounts import links, services
+from licensedesk.accounts import links, services, two_factor
 from licensedesk.accounts.forms import (
     LoginForm,
+    OtpForm,
     PasswordResetRequestForm,
     SetPasswordForm,
     SignUpForm,
@@ -54,6 +56,11 @@ def login_view(request):
             )
             return too_many_requests(request, exc)
         user = authenticate(request, email=email, password=form.cleaned_data["password"])
+        if user is not None and two_factor.confirmed_device(user) is not None:
+            # The password was right; the second step decides.
+            two_factor.remember_pending(request, user)
+            request.session[NEXT_KEY] = _safe_next(request)
+            return redirect("accounts:login_verify")
         if user is not None:
             login(request, user)  # rotates the session key
             record("login", request=request, actor=user)
@@ -64,6 +71,48 @@ def login_view(request):
         record("login.failed", request=request, actor_label=email, organization=_org_of(email))
         form.add_error(None, "The email address or password is not right.")
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+
+
+NEXT_KEY = "licensedesk.2fa.next"
+
+
+@login_not_required
+def login_verify_view(request):
+    """The second step of a login with two-factor authentication: the app's current code."""
+    user_id = two_factor.pending_user_id(request)
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        return redirect(settings.LOGIN_URL)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratelimit.check("login-account", user.email, LOGIN_FAILURES_PER_ACCOUNT)
+        except ratelimit.RateLimited as exc:
+            record(
+                "login.throttled",
+                request=request,
+                actor_label=user.email,
+                organization=user.organization,
+            )
+            return too_many_requests(request, exc)
+        device = two_factor.verify(user, form.cleaned_data["code"])
+        if device is not None:
+            next_url = request.session.get(NEXT_KEY) or settings.LOGIN_REDIRECT_URL
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            otp_login(request, device)
+            record("login", request=request, actor=user, changes={"two_factor": True})
+            return redirect(next_url)
+        with contextlib.suppress(ratelimit.RateLimited):
+            ratelimit.consume("login-account", user.email, LOGIN_FAILURES_PER_ACCOUNT)
+        record(
+            "login.failed",
+            request=request,
+            actor_label=user.email,
+            organization=user.organization,
+            changes={"reason": "wrong one-time code"},
+        )
+        form.add_error("code", "That code is not right.")
+    return render(request, "accounts/login_verify.html", {"form": form})
 
 
 def _org_of(email: str):

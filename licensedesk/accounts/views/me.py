@@ -5,9 +5,10 @@ from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from licensedesk.accounts import services, tokens
-from licensedesk.accounts.forms import ChangePasswordForm, ProfileForm, TokenForm
+from licensedesk.accounts import services, tokens, two_factor
+from licensedesk.accounts.forms import ChangePasswordForm, OtpForm, ProfileForm, TokenForm
 from licensedesk.accounts.models import PersonalAccessToken
 from licensedesk.core import ratelimit, secrets_flash
 from licensedesk.core.errors import ServiceError
@@ -89,3 +90,54 @@ def token_revoke(request, token_id):
     tokens.revoke_token(token, request=request)
     messages.success(request, f"The token “{token.name}” was revoked.")
     return redirect("accounts:token_list")
+
+
+def two_factor_view(request):
+    """Turn two-factor authentication on (scan, confirm with a code) or off."""
+    user = request.user
+    device = two_factor.confirmed_device(user)
+    form = OtpForm(request.POST or None)
+    if device is not None:
+        if request.method == "POST" and form.is_valid():
+            try:
+                two_factor.disable(user, form.cleaned_data["code"], request=request)
+            except ServiceError as exc:
+                form.add_error("code" if exc.field else None, exc.message)
+            else:
+                messages.success(request, "Two-factor authentication is off.")
+                return redirect("accounts:profile")
+        return render(
+            request,
+            "accounts/two_factor.html",
+            {
+                "form": form,
+                "enabled": True,
+                "required": two_factor.required_for(user),
+            },
+        )
+    pending = two_factor.pending_device(user) or two_factor.start_setup(user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.confirm(user, pending, form.cleaned_data["code"], request=request)
+        except ServiceError as exc:
+            form.add_error("code", exc.message)
+        else:
+            otp_login(request, two_factor.confirmed_device(user))
+            messages.success(
+                request,
+                "Two-factor authentication is on. You'll be asked for a code at every login.",
+            )
+            return redirect("accounts:profile")
+    response = render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "form": form,
+            "enabled": False,
+            "required": two_factor.must_set_up(user),
+            "qr": two_factor.qr_svg_data_uri(pending),
+            "secret": two_factor.secret_of(pending),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from licensedesk import access
 from licensedesk.accounts import services
-from licensedesk.accounts.forms import UserForm
+from licensedesk.accounts.forms import CompanyForm, UserForm
 from licensedesk.core.errors import ServiceError
 
 
@@ -94,3 +94,25 @@ def user_resend_invitation(request, user_id):
     else:
         messages.success(request, f"A new invitation was sent to {user.email}.")
     return redirect("accounts:user_list")
+
+
+@access.company_admin_required
+def company_settings(request):
+    org = request.user.organization
+    form = CompanyForm(
+        request.POST or None,
+        initial={
+            "name": org.name,
+            "country": org.country,
+            "require_2fa_for_admins": org.require_2fa_for_admins,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_company(request.user, form.cleaned_data, request=request)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "The company settings were saved.")
+            return redirect("accounts:company")
+    return render(request, "accounts/company.html", {"form": form})

@@ -13,6 +13,7 @@ PUBLIC = {
     "accounts:forgot_password",
     "accounts:reset_password",
     "accounts:accept_invitation",
+    "accounts:login_verify",
     "dashboard:health",
     "api:openapi-json",
     "api:openapi-view",
@@ -22,6 +23,8 @@ PUBLIC = {
     "notifications:mute",  # the signed token in the URL is the credential (emailed link)
 }
 SECRET_IN_URL = {"care:calendar", "notifications:mute"}
+# The second step of a login: without a first step it sends the caller back to log in.
+SECOND_STEP = {"accounts:login_verify"}
 DUMMY = {
     "int": "1",
     "str": "x",
@@ -92,5 +95,7 @@ def test_the_allowlisted_pages_answer_anonymous_callers(db, name, path):
     r = Client().get(path)
     if name in SECRET_IN_URL:  # a made-up secret opens nothing
         assert r.status_code == 404, (name, path, r.status_code)
+    elif name in SECOND_STEP:
+        assert r.status_code == 302 and r["Location"] == "/accounts/login/", (name, path)
     else:
         assert r.status_code in (200, 400), (name, path, r.status_code)
