@@ -10,9 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from licensedesk.activation.models import Activation, ActiveDevice
 from licensedesk.catalog.models import Product, ProductVersion
+from licensedesk.core.tests.browser import log_in
 from licensedesk.licenses import issuing, services
 from licensedesk_client import jws
 from licensedesk_client.cli import main as client
@@ -42,14 +42,6 @@ def registered_license(world):
         product=product, version=version, device_licenses=QUOTA, partner=world.org
     )
     return services.register(world.license_admin, issued.code, new_customer="Harbour Hotel")
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {user.first_name}")).to_be_visible()
 
 
 def download(page, link, target):

@@ -103,3 +103,16 @@ def screenshot(request, page):
         return target
 
     return take
+
+
+def log_in(page, user, password=None):
+    """Log `user` in through the login form and wait for their dashboard."""
+    from playwright.sync_api import expect
+
+    from conftest import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=f"Welcome, {user.first_name}")).to_be_visible()

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from licensedesk.catalog.models import Product, ProductVersion
+from licensedesk.core.tests.browser import log_in
 from licensedesk.customers.models import Customer
 from licensedesk.licenses import issuing
 from licensedesk.licenses.models import License, LicenseGrant
@@ -32,14 +32,6 @@ def make_license(partner=None, org=None, customer=None, description="") -> Licen
         lic.registered_at = timezone.now()
         lic.save()
     return lic
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {user.first_name}")).to_be_visible()
 
 
 def sidebar(page):

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from licensedesk.core.tests.browser import log_in
 from licensedesk.licenses.tests import factories
 from licensedesk.monitoring import services
 from licensedesk.monitoring.models import Health, State
@@ -20,14 +20,6 @@ from licensedesk.notifications.tests.helpers import profile
 from licensedesk_client import cli
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {user.first_name}")).to_be_visible()
 
 
 def test_monitor_an_installation_until_it_goes_offline(

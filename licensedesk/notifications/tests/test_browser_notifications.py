@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from licensedesk.care.models import CareReminder
 from licensedesk.care.scan import scan
+from licensedesk.core.tests.browser import log_in
 from licensedesk.groups.tests.factories import group
 from licensedesk.licenses.tests.factories import registered
 from licensedesk.notifications.models import Delivery, NotificationProfile
@@ -19,14 +19,6 @@ from licensedesk.notifications.sender import send_due
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ENDS = date(2026, 6, 30)
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {user.first_name}")).to_be_visible()
 
 
 def sidebar(page):
