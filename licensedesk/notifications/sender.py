@@ -42,6 +42,8 @@ def claim(limit=50, who=None) -> list[Delivery]:
     who = who or worker_id()
     due = Q(state__in=[Delivery.State.QUEUED, Delivery.State.RETRYING], next_attempt_at__lte=now)
     due |= Q(state=Delivery.State.SENDING, locked_until__lt=now)  # a worker died mid-send
+    if not Delivery.objects.filter(due).exists():
+        return []  # a plain read: most polls find nothing, and need no lock
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)

@@ -21,12 +21,18 @@ def run_periodic(now=None) -> list[str]:
     """Queue the periodic jobs that are due; returns their kinds."""
     now = now or timezone.now()
     queued = []
+    # A plain read first: the worker asks every second, and on SQLite every transaction takes
+    # the database's write lock.
+    next_runs = dict(PeriodicTask.objects.values_list("name", "next_run_at"))
     for kind, interval in PERIODIC.items():
-        try:
-            with transaction.atomic():
-                PeriodicTask.objects.get_or_create(name=kind, defaults={"next_run_at": now})
-        except IntegrityError:
-            pass  # another worker created it
+        if kind not in next_runs:
+            try:
+                with transaction.atomic():
+                    PeriodicTask.objects.get_or_create(name=kind, defaults={"next_run_at": now})
+            except IntegrityError:
+                pass  # another worker created it
+        elif next_runs[kind] > now:
+            continue
         with transaction.atomic():
             won = PeriodicTask.objects.filter(name=kind, next_run_at__lte=now).update(
                 next_run_at=now + interval, last_run_at=now

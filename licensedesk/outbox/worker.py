@@ -38,6 +38,8 @@ def claim(limit: int = 20, who: str | None = None) -> list[Job]:
     due = Q(state=Job.State.QUEUED, run_at__lte=now) | Q(
         state=Job.State.RUNNING, locked_until__lt=now
     )
+    if not Job.objects.filter(due).exists():
+        return []  # a plain read: most polls find nothing, and need no lock
     with transaction.atomic():
         ids = list(
             Job.objects.select_for_update(skip_locked=True)
