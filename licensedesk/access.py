@@ -167,12 +167,3 @@ def license_role_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def partner_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        require(request, is_partner_user(request.user), "partner_user")
-        return view(request, *args, **kwargs)
-
-    return wrapper

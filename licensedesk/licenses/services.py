@@ -164,11 +164,6 @@ def _add_to_groups(user, lic, group_ids) -> None:
     )
 
 
-def can_edit(user, lic: License) -> bool:
-    """Users who see a license may edit its customer and description."""
-    return access.licenses_visible_to(user).filter(pk=lic.pk).exists()
-
-
 @transaction.atomic
 def update_license(user, lic: License, data: dict, request=None) -> License:
     """Change a license's customer and description."""

@@ -231,10 +231,6 @@ class DeliveryOut(Schema):
     def resolve_uuid(obj):
         return str(obj.uuid)
 
-    @staticmethod
-    def resolve_last_error(obj):
-        return "" if obj.state == "sending" else obj.last_error
-
 
 @router.get("/deliveries", response=list[DeliveryOut], tags=["deliveries"])
 @paginate

@@ -101,6 +101,7 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     max_attempts = models.PositiveIntegerField(default=8)
     next_attempt_at = models.DateTimeField()
+    locked_by = models.CharField(max_length=64, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,7 +15,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,7 +25,7 @@ from licensedesk.licenses.models import License
 from licensedesk.notifications import events
 from licensedesk.notifications.models import Delivery, Mute
 from licensedesk.notifications.validation import check_webhook_target
-from licensedesk.outbox.worker import backoff, worker_id
+from licensedesk.outbox.worker import backoff, claim_rows, worker_id
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
@@ -42,22 +41,17 @@ def claim(limit=50, who=None) -> list[Delivery]:
     who = who or worker_id()
     due = Q(state__in=[Delivery.State.QUEUED, Delivery.State.RETRYING], next_attempt_at__lte=now)
     due |= Q(state=Delivery.State.SENDING, locked_until__lt=now)  # a worker died mid-send
-    if not Delivery.objects.filter(due).exists():
-        return []  # a plain read: most polls find nothing, and need no lock
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(due)
-            .order_by("next_attempt_at", "id")
-            .values_list("id", flat=True)[:limit]
-        )
-        if not ids:
-            return []
-        Delivery.objects.filter(id__in=ids).update(
-            state=Delivery.State.SENDING, locked_until=now + LEASE, last_error=who[:200]
-        )
+    ids = claim_rows(
+        Delivery,
+        due,
+        ("next_attempt_at", "id"),
+        who,
+        limit,
+        state=Delivery.State.SENDING,
+        locked_until=now + LEASE,
+    )
     return list(
-        Delivery.objects.filter(id__in=ids, state=Delivery.State.SENDING).select_related(
+        Delivery.objects.filter(id__in=ids, locked_by=who).select_related(
             "organization", "profile", "reminder__owner", "recipient_user"
         )
     )
@@ -211,7 +205,7 @@ def deliver(delivery: Delivery, connection=None) -> str:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if isinstance(exc, urllib.error.HTTPError):
             error = f"HTTP {exc.code} {exc.reason}"
-        Delivery.objects.filter(pk=delivery.pk).update(
+        _owned(delivery).update(
             state=Delivery.State.FAILED if final else Delivery.State.RETRYING,
             attempts=attempts,
             last_error=error,
@@ -220,7 +214,7 @@ def deliver(delivery: Delivery, connection=None) -> str:
         )
         log.warning("delivery %s failed (attempt %s): %s", delivery.pk, attempts, error)
         return Delivery.State.FAILED if final else Delivery.State.RETRYING
-    Delivery.objects.filter(pk=delivery.pk).update(
+    _owned(delivery).update(
         state=Delivery.State.SENT,
         attempts=delivery.attempts + 1,
         sent_at=now,
@@ -230,8 +224,14 @@ def deliver(delivery: Delivery, connection=None) -> str:
     return Delivery.State.SENT
 
 
+def _owned(delivery):
+    """The delivery, as long as this worker still holds it: a worker whose lease ran out
+    (and whose delivery another worker took) does not overwrite the newer outcome."""
+    return Delivery.objects.filter(pk=delivery.pk, locked_by=delivery.locked_by)
+
+
 def _finish(delivery, state, note):
-    Delivery.objects.filter(pk=delivery.pk).update(state=state, last_error=note, locked_until=None)
+    _owned(delivery).update(state=state, last_error=note, locked_until=None)
 
 
 def send_due(limit=200) -> int:

@@ -31,6 +31,24 @@ def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, timedelta(seconds=10 * 2 ** max(0, attempts - 1)))
 
 
+def claim_rows(model, due: Q, order_by: tuple, who: str, limit: int, **updates) -> list[int]:
+    """Claim up to `limit` due rows of an outbox table (jobs, deliveries) for worker `who`:
+    SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL (the immediate transaction serialises it on
+    SQLite), then mark them `locked_by=who` with `updates`. Returns the claimed ids."""
+    if not model.objects.filter(due).exists():
+        return []  # a plain read: most polls find nothing, and need no lock
+    with transaction.atomic():
+        ids = list(
+            model.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by(*order_by)
+            .values_list("id", flat=True)[:limit]
+        )
+        if ids:
+            model.objects.filter(id__in=ids).update(locked_by=who, **updates)
+    return ids
+
+
 def claim(limit: int = 20, who: str | None = None) -> list[Job]:
     """Take up to `limit` due jobs for this worker."""
     now = timezone.now()
@@ -38,23 +56,16 @@ def claim(limit: int = 20, who: str | None = None) -> list[Job]:
     due = Q(state=Job.State.QUEUED, run_at__lte=now) | Q(
         state=Job.State.RUNNING, locked_until__lt=now
     )
-    if not Job.objects.filter(due).exists():
-        return []  # a plain read: most polls find nothing, and need no lock
-    with transaction.atomic():
-        ids = list(
-            Job.objects.select_for_update(skip_locked=True)
-            .filter(due)
-            .order_by("run_at", "id")
-            .values_list("id", flat=True)[:limit]
-        )
-        if not ids:
-            return []
-        Job.objects.filter(id__in=ids).update(
-            state=Job.State.RUNNING,
-            locked_by=who,
-            locked_until=now + LEASE,
-            attempts=F("attempts") + 1,
-        )
+    ids = claim_rows(
+        Job,
+        due,
+        ("run_at", "id"),
+        who,
+        limit,
+        state=Job.State.RUNNING,
+        locked_until=now + LEASE,
+        attempts=F("attempts") + 1,
+    )
     return list(Job.objects.filter(id__in=ids, locked_by=who).order_by("run_at", "id"))
 
 

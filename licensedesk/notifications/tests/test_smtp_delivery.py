@@ -113,6 +113,18 @@ def test_a_delivery_left_sending_by_a_killed_worker_is_sent_again(smtp, prof, li
     assert smtp.recipients() == ["desk@northwind.example"]
 
 
+def test_a_worker_whose_lease_ran_out_does_not_overwrite_the_newer_outcome(smtp, prof, lic):
+    d = delivery(prof, lic)
+    [stale] = sender.claim(who="slow")
+    Delivery.objects.filter(pk=d.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    [fresh] = sender.claim(who="fast")
+    assert sender.deliver(fresh) == Delivery.State.SENT
+    smtp.stop()  # the slow worker's late attempt fails…
+    sender.deliver(stale)
+    d.refresh_from_db()
+    assert (d.state, d.attempts, d.locked_by) == ("sent", 1, "fast")  # …and changes nothing
+
+
 def test_a_deleted_profile_skips_its_deliveries(smtp, prof, lic):
     d = delivery(prof, lic)
     prof.delete()
