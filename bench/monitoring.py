@@ -41,7 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from httpload import loadavg, ms, pct, run_load, tree_cpu, wait_for
+from httpload import loadavg, ms, pct, postgres_cpu, run_load, tree_cpu, wait_for
 
 DB_NAME = "ld_bench_mon"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -215,8 +215,8 @@ def bench_http(pairs, args) -> dict:
     }
     log = (workdir / "serve.log").open("w")
     server = subprocess.Popen(  # noqa: S603
-        [LICENSEDESK, "serve", "--no-worker", "--port", str(PORT), "--workers", "2"]
-        + ["--threads", "4"],
+        [LICENSEDESK, "serve", "--no-worker", "--port", str(PORT)]
+        + ["--workers", str(args.workers), "--threads", str(args.threads)],
         env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -225,10 +225,11 @@ def bench_http(pairs, args) -> dict:
     try:
         wait_for(PORT, server)
         for name, requests in (("healthz", health), ("reports", reports)):
-            cpu = tree_cpu(server.pid)
+            cpu, db_cpu = tree_cpu(server.pid), postgres_cpu()
             load_avg = loadavg()
             results[name] = run_load(workdir, name, PORT, requests, args.concurrency, 60)
             results[name]["cpu"] = (tree_cpu(server.pid) - cpu) / results[name]["count"]
+            results[name]["db_cpu"] = (postgres_cpu() - db_cpu) / results[name]["count"]
             results[name]["load"] = load_avg
     finally:
         server.terminate()
@@ -289,6 +290,8 @@ def main() -> None:
     parser.add_argument("--setup", action="store_true", help="(re)create ld_bench_mon first")
     parser.add_argument("--requests", type=int, default=INSTALLATIONS)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="web processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per web process")
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
@@ -339,13 +342,17 @@ def main() -> None:
     if args.skip_http:
         return
 
-    print("\n(a) HTTP: licensedesk serve --workers 2 --threads 4, load from another process")
+    print(
+        f"\n(a) HTTP: licensedesk serve --workers {args.workers} --threads {args.threads}, "
+        f"{args.concurrency} connections from another process"
+    )
     results = bench_http(pairs[:-1], args)
     for name, r in results.items():
         print(
             f"    {name:8} {r['count']:6,} in {r['seconds']:5.1f} s = {r['rate']:7.0f}/s  "
-            f"p50 {ms(r['p50'])}  p95 {ms(r['p95'])}  server CPU {ms(r['cpu'])}/request  "
-            f"statuses {r['statuses']}  load before {r['load']}"
+            f"p50 {ms(r['p50'])}  p95 {ms(r['p95'])}  CPU/request: server {ms(r['cpu'])}, "
+            f"PostgreSQL {ms(r['db_cpu'])}  statuses {r['statuses']}  load driver {r['driver']}  "
+            f"load before {r['load']}"
         )
     rate, floor = results["reports"]["rate"], results["healthz"]["rate"]
     print(

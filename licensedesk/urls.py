@@ -8,6 +8,7 @@ admin.site.site_header = "licensedesk back office"
 admin.site.site_title = "licensedesk back office"
 
 urlpatterns = [
+    path("api/v1/", api.urls),  # first: status reports are the hottest requests
     path("", include("licensedesk.dashboard.urls")),
     path("accounts/", include("licensedesk.accounts.urls")),
     path("activity/", include("licensedesk.audit.urls")),
@@ -19,7 +20,6 @@ urlpatterns = [
     path("care/", include("licensedesk.care.urls")),
     path("installations/", include("licensedesk.monitoring.urls")),
     path("notifications/", include("licensedesk.notifications.urls")),
-    path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),
 ]
 

@@ -1,10 +1,11 @@
 from datetime import datetime, timedelta
 
+import pydantic
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
@@ -26,13 +27,32 @@ class MonitoringTokenAuth(HttpBearer):
 
 
 @router.post(
-    "/installations/{int:installation_id}/status", auth=MonitoringTokenAuth(), response={202: None}
+    "/installations/{int:installation_id}/status",
+    auth=MonitoringTokenAuth(),
+    response={202: None},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": StatusReport.model_json_schema()}},
+        }
+    },
 )
-def report_status(request, installation_id: int, payload: StatusReport):
-    """An installation reports its status (every minute or so) with its monitoring token."""
+def report_status(request, installation_id: int):
+    """An installation reports its status (every minute or so) with its monitoring token.
+
+    The body is validated here, by pydantic straight from the bytes, rather than declared as
+    a parameter: this is the hottest endpoint, and that halves the cost of reading it."""
     health = request.auth
     if health.installation_id != installation_id:
         raise HttpError(404, "Not found.")  # a token only speaks for its own installation
+    try:
+        payload = StatusReport.model_validate_json(request.body)
+    except pydantic.ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise HttpError(400, "The body is not valid JSON.") from None
+        raise ValidationError(
+            [{**e, "loc": ("body", "payload", *e["loc"])} for e in exc.errors()]
+        ) from None
     services.ingest(health, payload)
     return HttpResponse(status=202)
 

@@ -52,10 +52,12 @@ class Health(models.Model):
     installation = models.OneToOneField(
         "activation.Installation", on_delete=models.CASCADE, related_name="health"
     )
+    # Every status report rewrites this row: it carries as few indexes as the pages need, so
+    # that PostgreSQL can update it in place (HOT) when the state holds (docs/benchmarks.md).
     organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    token_digest = models.CharField(max_length=64, null=True, blank=True)
     token_prefix = models.CharField(max_length=16, blank=True)
     enabled = models.BooleanField(default=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
@@ -70,9 +72,10 @@ class Health(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["organization", "severity"]),
-            models.Index(fields=["enabled", "state", "last_report_at"]),
+        indexes = [models.Index(fields=["organization", "severity"])]
+        constraints = [
+            # A constraint, not unique=True: that would add a second (LIKE) index on PostgreSQL.
+            models.UniqueConstraint(fields=["token_digest"], name="health_token_digest_unique")
         ]
 
     def __str__(self):
@@ -100,8 +103,8 @@ class Report(models.Model):
     """A raw status report, kept for a short window, then folded into hourly figures."""
 
     installation = models.ForeignKey(
-        "activation.Installation", on_delete=models.CASCADE, related_name="reports"
-    )
+        "activation.Installation", on_delete=models.CASCADE, related_name="reports", db_index=False
+    )  # the (installation, received_at) index serves it
     received_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices)
     cpu = models.FloatField(null=True)

@@ -4,8 +4,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from licensedesk.monitoring.models import State
 
@@ -13,15 +12,20 @@ MAX_BYTES = 256 * 1024
 FUTURE_SKEW = timedelta(minutes=5)
 
 
-class Host(Schema):
-    model_config = {"extra": "forbid"}
+class ReportPart(BaseModel):
+    """Plain pydantic models, not ninja Schemas: a Schema's ORM-friendly root validator runs
+    for every nested object, and this is the hottest endpoint (docs/benchmarks.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Host(ReportPart):
     cpu_pct: float = Field(ge=0, le=100)
     memory_pct: float = Field(ge=0, le=100)
     disk_pct: float = Field(ge=0, le=100)
 
 
-class Server(Schema):
-    model_config = {"extra": "forbid"}
+class Server(ReportPart):
     name: str = Field(max_length=100)
     role: Literal["management", "recording", "event", "mobile", "other"]
     state: Literal["running", "degraded", "stopped", "unknown"]
@@ -29,8 +33,7 @@ class Server(Schema):
     storage_free_gb: float | None = Field(None, ge=0, le=10_000_000)
 
 
-class Devices(Schema):
-    model_config = {"extra": "forbid"}
+class Devices(ReportPart):
     total: int = Field(ge=0, le=1_000_000)
     online: int = Field(ge=0, le=1_000_000)
     offline: int = Field(ge=0, le=1_000_000)
@@ -43,15 +46,13 @@ class Devices(Schema):
         return self
 
 
-class ErrorEntry(Schema):
-    model_config = {"extra": "forbid"}
+class ErrorEntry(ReportPart):
     at: datetime
     source: str = Field("", max_length=100)
     message: str = Field(max_length=500)
 
 
-class StatusReport(Schema):
-    model_config = {"extra": "forbid"}
+class StatusReport(ReportPart):
     sent_at: datetime
     product_version: str = Field(max_length=50)
     hostname: str = Field(max_length=200)

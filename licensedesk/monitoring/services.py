@@ -1,11 +1,13 @@
 """Monitoring: tokens, report intake, state changes, offline detection, alerts, history."""
 
 import hashlib
+import json
 import math
 import secrets
 import time
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Avg, Count, F, Max, Q
@@ -108,15 +110,42 @@ def disable(user, installation, request=None) -> None:
     record("monitoring.disable", request=request, actor=user, target=installation)
 
 
-def health_for_token(secret: str):
+@dataclass
+class Reporter:
+    """What a status report needs of its installation's Health row, read by the token."""
+
+    pk: int
+    installation_id: int
+    organization_id: int
+    state: str
+    state_since: datetime
+    last_report_at: datetime | None
+
+
+def _aware(moment):
+    # SQLite hands raw cursors naive UTC datetimes; PostgreSQL aware ones.
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment, UTC)
+    return moment
+
+
+_BY_TOKEN = (
+    "SELECT id, installation_id, organization_id, state, state_since, last_report_at "
+    "FROM monitoring_health WHERE token_digest = %s AND enabled"
+)
+
+
+def health_for_token(secret: str) -> Reporter | None:
+    """The installation a monitoring token speaks for, or None. Plain SQL: this runs for
+    every report, and building the ORM query cost more than running it."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    # Only what a report needs: not the previous report's JSON, nor the installation row.
-    return (
-        Health.objects.filter(token_digest=digest(secret), enabled=True)
-        .only("installation_id", "organization_id", "state", "state_since", "last_report_at")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_BY_TOKEN, [digest(secret)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Reporter(row[0], row[1], row[2], row[3], _aware(row[4]), _aware(row[5]))
 
 
 def _set_state(health, state, reasons, now) -> bool:
@@ -137,79 +166,126 @@ def _set_state(health, state, reasons, now) -> bool:
     return True
 
 
-def _too_soon(health, now) -> None:
-    if health.last_report_at is not None:
-        gap = (now - health.last_report_at).total_seconds()
+def _too_soon(last_report_at, now) -> None:
+    if last_report_at is not None:
+        gap = (now - last_report_at).total_seconds()
         if gap < MIN_REPORT_GAP:
             raise RateLimited(max(1, math.ceil(MIN_REPORT_GAP - gap)))
 
 
-def _commit_without_waiting_for_disk() -> None:
-    """Reports are the hot path, and each is resent a minute later: a crash of the database
-    may lose the last fraction of a second of them, which costs nothing, while waiting for
-    the disk at every commit cost a third of a report's time (docs/benchmarks.md). Only this
-    transaction is affected; PostgreSQL only."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+# One statement, one round trip: write the Health row with a compare-and-set on what the
+# token lookup read, and, only if that wrote it, the state change and the raw report.
+_STORE_REPORT = """
+WITH written AS (
+    UPDATE monitoring_health
+    SET reasons = %(reasons)s::jsonb, last_report_at = %(now)s, last_report = %(report)s::jsonb,
+        product_version = %(product_version)s, hostname = %(hostname)s, state = %(state)s,
+        severity = %(severity)s, state_since = %(state_since)s
+    WHERE id = %(id)s AND enabled AND state = %(old_state)s
+      AND last_report_at IS NOT DISTINCT FROM %(last_report_at)s
+    RETURNING installation_id
+), changed AS (
+    INSERT INTO monitoring_statechange (installation_id, from_state, to_state, at, reasons)
+    SELECT installation_id, %(old_state)s, %(state)s, %(now)s, %(change_reasons)s::jsonb
+    FROM written WHERE %(changed)s
+), stored AS (
+    INSERT INTO monitoring_report (installation_id, received_at, state, cpu, memory,
+        devices_total, devices_offline)
+    SELECT installation_id, %(now)s, %(state)s, %(cpu)s, %(memory)s, %(devices_total)s,
+        %(devices_offline)s
+    FROM written
+)
+SELECT count(*) FROM written
+"""
 
 
-def ingest(health: Health, report, now=None) -> str:
-    """Store one validated report and derive the state; returns it.
+def _store_in_one_statement(health, report, state, reasons, now) -> bool:
+    """PostgreSQL: the whole report in one statement; False if the row changed since the
+    token lookup (the caller then decides again under a row lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STORE_REPORT,
+            {
+                "id": health.pk,
+                "old_state": health.state,
+                "last_report_at": health.last_report_at,
+                "now": now,
+                "state": state,
+                "severity": SEVERITY[state],
+                "state_since": health.state_since if state == health.state else now,
+                "changed": state != health.state,
+                "reasons": json.dumps(reasons),
+                "change_reasons": json.dumps(reasons[:20]),
+                "report": report.model_dump_json(),
+                "product_version": report.product_version,
+                "hostname": report.hostname,
+                "cpu": report.host.cpu_pct,
+                "memory": report.host.memory_pct,
+                "devices_total": report.devices.total,
+                "devices_offline": report.devices.offline,
+            },
+        )
+        return cursor.fetchone()[0] == 1
 
-    The row is written with a compare-and-set on what the token lookup read (last report time
-    and state): simultaneous reports of one installation store one, and a state changed
-    meanwhile (offline detection, monitoring turned off) is re-read under a row lock."""
+
+def _store_locked(health_id, report, state, reasons, now) -> None:
+    """Any database: the report written under the Health row's lock."""
+    health = Health.objects.select_for_update().filter(pk=health_id, enabled=True).first()
+    if health is None:
+        raise ServiceError(
+            "Monitoring of this installation was turned off.",
+            code="monitoring_disabled",
+            status=401,
+        )
+    _too_soon(health.last_report_at, now)
+    _set_state(health, state, reasons, now)
+    health.last_report_at = now
+    health.last_report = report.model_dump(mode="json")
+    health.product_version = report.product_version
+    health.hostname = report.hostname
+    health.save(
+        update_fields=[
+            "reasons",
+            "state",
+            "severity",
+            "state_since",
+            "last_report_at",
+            "last_report",
+            "product_version",
+            "hostname",
+        ]
+    )
+    Report.objects.create(
+        installation_id=health.installation_id,
+        received_at=now,
+        state=state,
+        cpu=report.host.cpu_pct,
+        memory=report.host.memory_pct,
+        devices_total=report.devices.total,
+        devices_offline=report.devices.offline,
+    )
+
+
+def ingest(health, report, now=None) -> str:
+    """Store one validated report of the installation of `health` (a Health or the Reporter
+    its token found) and derive the state; returns it.
+
+    Simultaneous reports of one installation store one; a state changed meanwhile (offline
+    detection, monitoring turned off) is decided again under the row lock."""
     from licensedesk.monitoring.reports import derive_state
 
     now = now or timezone.now()
-    _too_soon(health, now)
+    _too_soon(health.last_report_at, now)
     state, reasons = derive_state(report, thresholds_for(health.organization_id))
-    fields = {
-        "reasons": reasons,
-        "last_report_at": now,
-        "last_report": report.model_dump(mode="json"),
-        "product_version": report.product_version,
-        "hostname": report.hostname,
-        "state": state,
-        "severity": SEVERITY[state],
-        "state_since": health.state_since if state == health.state else now,
-    }
-    with transaction.atomic():
-        _commit_without_waiting_for_disk()
-        written = Health.objects.filter(
-            pk=health.pk, enabled=True, state=health.state, last_report_at=health.last_report_at
-        ).update(**fields)
-        if not written:  # changed since the token lookup: decide again on the locked row
-            health = Health.objects.select_for_update().filter(pk=health.pk, enabled=True).first()
-            if health is None:
-                raise ServiceError(
-                    "Monitoring of this installation was turned off.",
-                    code="monitoring_disabled",
-                    status=401,
-                )
-            _too_soon(health, now)
-            fields["state_since"] = health.state_since if state == health.state else now
-            Health.objects.filter(pk=health.pk).update(**fields)
-        if state != health.state:
-            StateChange.objects.create(
-                installation_id=health.installation_id,
-                from_state=health.state,
-                to_state=state,
-                at=now,
-                reasons=reasons[:20],
-            )
-        Report.objects.create(
-            installation_id=health.installation_id,
-            received_at=now,
-            state=state,
-            cpu=report.host.cpu_pct,
-            memory=report.host.memory_pct,
-            devices_total=report.devices.total,
-            devices_offline=report.devices.offline,
-        )
-    for name, value in fields.items():
-        setattr(health, name, value)
+    stored = connection.vendor == "postgresql" and _store_in_one_statement(
+        health, report, state, reasons, now
+    )
+    if not stored:
+        with transaction.atomic():
+            _store_locked(health.pk, report, state, reasons, now)
+    if state != health.state:
+        health.state, health.state_since = state, now
+    health.last_report_at, health.reasons = now, reasons
     return state
 
 

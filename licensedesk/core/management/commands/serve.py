@@ -38,6 +38,11 @@ class Command(BaseCommand):
                     "workers": workers,
                     "threads": threads,
                     "worker_class": "gthread",
+                    # Each web process listens on its own socket and the kernel spreads new
+                    # connections over them. With one shared socket, one process could take
+                    # every keep-alive connection of a client and leave the others idle
+                    # (measured: a third of the throughput, docs/benchmarks.md).
+                    "reuse_port": True,
                     "accesslog": "-",
                     "timeout": 60,
                 }
