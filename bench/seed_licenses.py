@@ -148,12 +148,13 @@ def steps():
         "companies",
         [
             f"""
-            INSERT INTO accounts_organization (id, name, slug, country, is_active, created_at)
+            INSERT INTO accounts_organization (id, name, slug, country, is_active, created_at,
+                require_2fa_for_admins)
             SELECT i,
                    CASE WHEN i = 1 THEN 'Northwind Security'
                         ELSE 'Partner ' || i || ' ' || {pick(CITIES, 1)} END,
                    CASE WHEN i = 1 THEN 'northwind-security' ELSE 'partner-' || i END,
-                   {pick(COUNTRIES, 2)}, true, now() - interval '6 years'
+                   {pick(COUNTRIES, 2)}, true, now() - interval '6 years', false
             FROM generate_series(1, {N_COMPANIES}) AS i
             """
         ],

@@ -5,10 +5,12 @@ without the right is refused (403)."""
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
+from licensedesk.core import rows
 from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup
 from licensedesk.licenses.models import License, LicenseGrant
@@ -55,6 +57,57 @@ def licenses_visible_to(user) -> QuerySet:
             Exists(LicenseGrant.objects.filter(license_id=OuterRef("pk"), user_id=user.pk))
         )
     return licenses
+
+
+def _visible_license_query(license_user: bool) -> str:
+    from licensedesk.accounts.models import Organization
+    from licensedesk.catalog.models import Product, ProductVersion
+
+    grants = LicenseGrant._meta.db_table
+    granted = (
+        f" AND EXISTS (SELECT 1 FROM {grants} g WHERE g.license_id = l.id AND g.user_id = %s)"
+        if license_user
+        else ""
+    )
+    return (
+        f"SELECT {rows.columns(License, 'l')}, {rows.columns(Product, 'p')}, "
+        f"{rows.columns(ProductVersion, 'v')}, {rows.columns(Organization, 'o')}, "
+        f"{rows.columns(Customer, 'c')} "
+        f"FROM {License._meta.db_table} l "
+        f"JOIN {Product._meta.db_table} p ON p.id = l.product_id "
+        f"JOIN {ProductVersion._meta.db_table} v ON v.id = l.version_id "
+        f"JOIN {Organization._meta.db_table} o ON o.id = l.organization_id "
+        f"LEFT JOIN {Customer._meta.db_table} c ON c.id = l.customer_id "
+        f"WHERE l.code = %s AND l.organization_id = %s{granted}"
+    )
+
+
+def visible_license(user, code: str) -> License | None:
+    """The license `code` if `user` may see it (the rule of `licenses_visible_to`; keep the
+    two in step), with its product, version, company and customer: one plain SQL query, for
+    the API's hot paths (activation), where building the ORM query cost more than running it."""
+    from licensedesk.accounts.models import Organization
+    from licensedesk.catalog.models import Product, ProductVersion
+
+    if not has_license_role(user):
+        return None
+    license_user = user.role == Role.LICENSE_USER
+    params = [code, user.organization_id] + ([user.pk] if license_user else [])
+    with connection.cursor() as cursor:
+        cursor.execute(_visible_license_query(license_user), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    parts, start = [], 0
+    for model in (License, Product, ProductVersion, Organization, Customer):
+        parts.append(row[start : start + rows.width(model)])
+        start += rows.width(model)
+    lic = rows.instance(License, parts[0])
+    lic.product = rows.instance(Product, parts[1])
+    lic.version = rows.instance(ProductVersion, parts[2])
+    lic.organization = rows.instance(Organization, parts[3])
+    lic.customer = rows.instance(Customer, parts[4]) if lic.customer_id is not None else None
+    return lic
 
 
 def license_visible_sql(license_alias: str, user_alias: str) -> str:

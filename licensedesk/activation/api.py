@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -45,12 +45,10 @@ class ActivationOut(Schema):
 
 def _license(request, slc):
     access.require(request, access.has_license_role(request.auth), "license_role")
-    return get_object_or_404(
-        access.licenses_visible_to(request.auth).select_related(
-            "product", "version", "organization", "customer"
-        ),
-        code=normalize(slc),
-    )
+    lic = access.visible_license(request.auth, normalize(slc))
+    if lic is None:
+        raise Http404
+    return lic
 
 
 def _request_bytes(request) -> bytes:

@@ -9,7 +9,7 @@ import hashlib
 from datetime import UTC
 
 from django.conf import settings
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, connection, connections, router, transaction
 from django.utils import timezone
 
 from licensedesk.activation import lrq as lrq_format
@@ -140,6 +140,93 @@ def _insert_devices(installation, devices, now) -> None:
             )
 
 
+def _sql(sql: str, params=(), *, one=False, many=False):
+    """Plain SQL on the activation hot path (the ORM's query building cost more than the
+    queries); values go through the model fields' own conversions by the caller."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if one:
+            return cursor.fetchone()
+        if many:
+            return cursor.fetchall()
+        return None
+
+
+def _db(model, field: str, value):
+    """`value` as the database wants it for `model.field` (UUIDs are text on SQLite)."""
+    return model._meta.get_field(field).get_db_prep_value(value, connection)
+
+
+_LOCK_LICENSE = "SELECT device_licenses, devices_used FROM licenses_license WHERE id = %s"
+
+
+def _lock_license(license_id: int) -> tuple[int, int]:
+    """The license's counters, its row locked (SQLite locks the whole database already)."""
+    if connection.features.has_select_for_update:
+        return _sql(_LOCK_LICENSE + " FOR UPDATE", [license_id], one=True)
+    return _sql(_LOCK_LICENSE, [license_id], one=True)
+
+
+def _prior_activation(license_id: int, request_id: str):
+    """The activation of this request id on this license, if there is one."""
+    found = _sql(
+        "SELECT id FROM activation_activation WHERE license_id = %s AND request_id = %s",
+        [license_id, _db(Activation, "request_id", request_id)],
+        one=True,
+    )
+    return Activation.objects.get(pk=found[0]) if found else None
+
+
+def _installation(lic, parsed, now) -> Installation:
+    """The installation of the request on this license, made now if it is new (one upsert;
+    the license's row lock keeps two requests of one installation apart)."""
+    uuid_db = _db(Installation, "uuid", parsed.installation_id)
+    now_db = _db(Installation, "created_at", now)
+    pk, hostname, product_version, devices_active = _sql(
+        "INSERT INTO activation_installation (license_id, uuid, hostname, product_version, "
+        "devices_active, created_at) VALUES (%s, %s, %s, %s, 0, %s) "
+        "ON CONFLICT (license_id, uuid) DO UPDATE SET license_id = EXCLUDED.license_id "
+        "RETURNING id, hostname, product_version, devices_active",
+        [lic.pk, uuid_db, parsed.hostname, parsed.product_version, now_db],
+        one=True,
+    )
+    return Installation(
+        pk=pk,
+        license=lic,
+        uuid=parsed.installation_id,
+        hostname=hostname,
+        product_version=product_version,
+        devices_active=devices_active,
+    )
+
+
+def _active_hardware_ids(installation_id: int) -> list[str]:
+    rows = _sql(
+        "SELECT hardware_id FROM activation_activedevice WHERE installation_id = %s ORDER BY id",
+        [installation_id],
+        many=True,
+    )
+    return [hid for (hid,) in rows]
+
+
+def _save_counts(installation, lic) -> None:
+    _sql(
+        "UPDATE activation_installation SET hostname = %s, product_version = %s, "
+        "devices_active = %s, last_activation_at = %s WHERE id = %s",
+        [
+            installation.hostname,
+            installation.product_version,
+            installation.devices_active,
+            _db(Installation, "last_activation_at", installation.last_activation_at),
+            installation.pk,
+        ],
+    )
+    _sql(
+        "UPDATE licenses_license SET devices_used = %s WHERE id = %s",
+        [lic.devices_used, lic.pk],
+    )
+
+
 @transaction.atomic
 def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
     if idempotency_key:
@@ -153,15 +240,10 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
                 )
             return previous.activation, True
     # Lock the license: activations of one SLC run one at a time, so the quota holds. Only
-    # its own row (of=self): PostgreSQL refuses FOR UPDATE on the nullable side of the outer
-    # joins to the company and the customer.
-    lic = (
-        License.objects.select_for_update(of=("self",))
-        .select_related("product", "version", "organization", "customer")
-        .get(pk=lic.pk)
-    )
+    # the counters are read again under the lock: the rest of `lic` came with the lookup.
+    lic.device_licenses, lic.devices_used = _lock_license(lic.pk)
     digest = parsed.digest()
-    prior = Activation.objects.filter(license=lic, request_id=parsed.request_id).first()
+    prior = _prior_activation(lic.pk, parsed.request_id)
     if prior is not None:
         if prior.request_digest != digest:
             raise Conflict(
@@ -171,14 +253,11 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
         return prior, True
 
     now = timezone.now()
-    installation, _ = Installation.objects.get_or_create(
-        license=lic,
-        uuid=parsed.installation_id,
-        defaults={"hostname": parsed.hostname, "product_version": parsed.product_version},
-    )
-    current = {d.hardware_id: d for d in installation.devices.all()}
+    installation = _installation(lic, parsed, now)
+    active = _active_hardware_ids(installation.pk)  # in the order they were activated
+    current = set(active)
     listed = {d.hardware_id for d in parsed.devices}
-    released = [hid for hid in current if hid not in listed]
+    released = [hid for hid in active if hid not in listed]
     # The license's counter, kept under its row lock: counting its active devices instead
     # would cost a scan of every device of every installation at each activation.
     used_elsewhere = max(0, lic.devices_used - len(current))
@@ -193,15 +272,14 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
 
     gone = released + [d.hardware_id for d in refused if d.hardware_id in current]
     if gone:
-        installation.devices.filter(hardware_id__in=gone).delete()
+        ActiveDevice.objects.filter(installation=installation, hardware_id__in=gone).delete()
     _insert_devices(installation, activated, now)
     installation.hostname = parsed.hostname or installation.hostname
     installation.product_version = parsed.product_version or installation.product_version
     installation.devices_active = len(kept) + len(activated)
     installation.last_activation_at = now
-    installation.save()
     lic.devices_used = used_elsewhere + installation.devices_active
-    lic.save(update_fields=["devices_used"])
+    _save_counts(installation, lic)
 
     licensed = {d.hardware_id for d in kept} | {d.hardware_id for d in activated}
     payload = license_payload(lic, "activated")

@@ -21,9 +21,9 @@ def housekeep(now=None) -> dict:
     now = now or timezone.now()
     return {
         "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
-        "buckets": RateLimitBucket.objects.filter(updated_at__lt=now - IDLE_BUCKETS_KEPT).delete()[
-            0
-        ],
+        "buckets": RateLimitBucket.objects.filter(
+            stamp__lt=(now - IDLE_BUCKETS_KEPT).timestamp()
+        ).delete()[0],
         "jobs": Job.objects.filter(
             state__in=[Job.State.DONE, Job.State.FAILED],
             finished_at__lt=now - FINISHED_JOBS_KEPT,

@@ -4,7 +4,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.utils import timezone
 
 from licensedesk.core.models import RateLimitBucket
@@ -33,32 +33,49 @@ def _bucket_key(scope: str, ident: str) -> str:
     return f"{scope}:{hashlib.sha256(ident.lower().encode()).hexdigest()[:40]}"
 
 
-def _refilled(bucket: RateLimitBucket, limit: Limit, now) -> float:
-    elapsed = (now - bucket.updated_at).total_seconds()
-    return min(limit.capacity, bucket.tokens + elapsed * limit.refill_rate)
+# One statement counts a request on every database: the bucket is made full (less this
+# request) if it is new; otherwise it is refilled for the time passed, capped at the capacity,
+# and the request is taken only if that leaves enough. A row comes back only if it was taken.
+_REFILLED = (
+    "CASE WHEN core_ratelimitbucket.tokens + (%(now)s - core_ratelimitbucket.stamp) * %(rate)s"
+    " > %(capacity)s THEN %(capacity)s"
+    " ELSE core_ratelimitbucket.tokens + (%(now)s - core_ratelimitbucket.stamp) * %(rate)s END"
+)
+_CONSUME = f"""
+INSERT INTO core_ratelimitbucket (key, tokens, stamp)
+VALUES (%(key)s, %(capacity)s - %(cost)s, %(now)s)
+ON CONFLICT (key) DO UPDATE
+SET tokens = ({_REFILLED}) - %(cost)s, stamp = %(now)s
+WHERE ({_REFILLED}) >= %(cost)s
+RETURNING tokens
+"""
+
+
+def _refilled(bucket: RateLimitBucket, limit: Limit, now: float) -> float:
+    return min(limit.capacity, bucket.tokens + (now - bucket.stamp) * limit.refill_rate)
+
+
+def _wait(tokens: float, limit: Limit, cost: float) -> int:
+    return max(1, math.ceil((cost - tokens) / limit.refill_rate))
 
 
 def consume(scope: str, ident: str, limit: Limit, cost: float = 1) -> None:
     """Take `cost` tokens or raise RateLimited with the seconds to wait."""
     key = _bucket_key(scope, ident)
-    now = timezone.now()
-    with transaction.atomic():
-        bucket = RateLimitBucket.objects.select_for_update().filter(key=key).first()
-        if bucket is None:
-            try:
-                with transaction.atomic():
-                    RateLimitBucket.objects.create(
-                        key=key, tokens=limit.capacity - cost, updated_at=now
-                    )
-                return
-            except IntegrityError:
-                bucket = RateLimitBucket.objects.select_for_update().get(key=key)
-        tokens = _refilled(bucket, limit, now)
-        if tokens < cost:
-            raise RateLimited(max(1, math.ceil((cost - tokens) / limit.refill_rate)))
-        bucket.tokens = tokens - cost
-        bucket.updated_at = now
-        bucket.save(update_fields=["tokens", "updated_at"])
+    now = timezone.now().timestamp()
+    params = {
+        "key": key,
+        "now": now,
+        "rate": float(limit.refill_rate),
+        "capacity": float(limit.capacity),
+        "cost": float(cost),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_CONSUME, params)
+        if cursor.fetchone() is not None:
+            return
+    bucket = RateLimitBucket.objects.filter(key=key).first()
+    raise RateLimited(_wait(_refilled(bucket, limit, now) if bucket else 0.0, limit, cost))
 
 
 def check(scope: str, ident: str, limit: Limit, cost: float = 1) -> None:
@@ -66,9 +83,9 @@ def check(scope: str, ident: str, limit: Limit, cost: float = 1) -> None:
     bucket = RateLimitBucket.objects.filter(key=_bucket_key(scope, ident)).first()
     if bucket is None:
         return
-    tokens = _refilled(bucket, limit, timezone.now())
+    tokens = _refilled(bucket, limit, timezone.now().timestamp())
     if tokens < cost:
-        raise RateLimited(max(1, math.ceil((cost - tokens) / limit.refill_rate)))
+        raise RateLimited(_wait(tokens, limit, cost))
 
 
 def reset(scope: str, ident: str) -> None:

@@ -2,8 +2,6 @@
 
 from collections.abc import Callable
 
-from django.db import transaction
-
 from licensedesk.outbox.models import Job
 
 HANDLERS: dict[str, Callable[[dict], None]] = {}
@@ -26,5 +24,5 @@ def enqueue(kind: str, payload: dict | None = None, *, run_at=None, max_attempts
     fields = {"kind": kind, "payload": payload or {}, "max_attempts": max_attempts}
     if run_at is not None:
         fields["run_at"] = run_at
-    with transaction.atomic():
-        return Job.objects.create(**fields)
+    # One INSERT: atomic on its own, and no savepoint inside the caller's transaction.
+    return Job.objects.create(**fields)

@@ -26,7 +26,7 @@ def test_it_trims_what_is_past_its_keeping_time_and_keeps_the_rest():
     ratelimit.consume("login-address", "10.0.0.1", LIMIT)
     ratelimit.consume("login-address", "10.0.0.2", LIMIT)
     RateLimitBucket.objects.filter(pk=RateLimitBucket.objects.order_by("id").first().pk).update(
-        updated_at=now - timedelta(days=2)
+        stamp=(now - timedelta(days=2)).timestamp()
     )
     old = Job.objects.create(kind="x", state=Job.State.DONE, finished_at=now - timedelta(days=40))
     recent = Job.objects.create(kind="x", state=Job.State.DONE, finished_at=now)
