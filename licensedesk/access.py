@@ -2,7 +2,7 @@
 live in one place: an object of another company does not exist for the caller (404), a role
 without the right is refused (403)."""
 
-from functools import wraps
+from functools import cache, wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -59,6 +59,7 @@ def licenses_visible_to(user) -> QuerySet:
     return licenses
 
 
+@cache  # built once per kind of user: the columns come from the models
 def _visible_license_query(license_user: bool) -> str:
     from licensedesk.accounts.models import Organization
     from licensedesk.catalog.models import Product, ProductVersion

@@ -101,10 +101,15 @@ if DATABASE_URL:
     # first request after a database restart fails once and the next one reconnects.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("LICENSEDESK_PG_HEALTH_CHECKS", False)
     # Short OLTP queries: PostgreSQL's JIT spent seconds compiling millisecond queries.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Prepared statements (below) are still planned for their actual values at every call:
+    # generic plans made a License User's Licenses page ten times slower (docs/benchmarks.md),
+    # while preparing alone (no parsing again) keeps most of the gain on the hot paths.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c plan_cache_mode=force_custom_plan"
+    )
     # Bind parameters on the server, and let psycopg prepare a statement the fifth time a
-    # connection runs it: PostgreSQL then stops planning the hot paths at every call (planning
-    # a status report's statement cost more than running it). Django turns preparing off by
+    # connection runs it: PostgreSQL then stops parsing the hot paths at every call (a status
+    # report's database CPU 0.72 -> 0.53 ms). Django turns preparing off by
     # default for the sake of transaction-mode connection poolers (PgBouncer < 1.21): behind
     # one of those, set LICENSEDESK_PG_PREPARE_THRESHOLD=off.
     DATABASES["default"]["OPTIONS"].setdefault(

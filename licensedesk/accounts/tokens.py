@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -37,6 +38,7 @@ def create_token(user: User, name: str, request=None) -> tuple[PersonalAccessTok
     return token, secret
 
 
+@cache  # built once: the columns come from the models
 def _token_query() -> str:
     return (
         f"SELECT {rows.columns(PersonalAccessToken, 't')}, {rows.columns(User, 'u')}, "  # noqa: S608 - column names from the models
