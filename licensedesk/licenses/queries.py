@@ -78,17 +78,17 @@ def _matching_ids(organization_id, search):
     OR that reads every license of the company."""
     mine = License.objects.filter(organization_id=organization_id).order_by()
     customers = Customer.objects.filter(organization_id=organization_id, name__icontains=search)
-    products = Product.objects.filter(name__icontains=search)
-    return (
-        mine.filter(code__icontains=search)
-        .values("pk")
-        .union(
-            mine.filter(description__icontains=search).values("pk"),
-            mine.filter(customer__in=customers.order_by().values("pk")).values("pk"),
-            mine.filter(product__in=products.order_by().values("pk")).values("pk"),
-            all=True,
-        )
-    )
+    branches = [
+        mine.filter(description__icontains=search).values("pk"),
+        mine.filter(customer__in=customers.order_by().values("pk")).values("pk"),
+    ]
+    # The catalog is a handful of products: match them first. As a subquery, PostgreSQL
+    # guessed "one product, a tenth of the licenses" even when none matched, and then walked
+    # the whole list in page order to fill a page of one (170 ms instead of 1 ms).
+    products = list(Product.objects.filter(name__icontains=search).values_list("pk", flat=True))
+    if products:
+        branches.append(mine.filter(product__in=products).values("pk"))
+    return mine.filter(code__icontains=search).values("pk").union(*branches, all=True)
 
 
 def ordering_of(key) -> list[str]:
