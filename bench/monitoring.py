@@ -12,6 +12,9 @@ company with a License Admin, 1,000 registered licenses and 10,000 monitored ins
 with its own monitoring token (secrets made here, digests stored) and a last report a
 minute ago, except 500 that have been silent for 10 minutes without being Offline yet.
 
+The load comes from wrk (Debian package `wrk`; bench/httpload.py, bench/replay.lua) when it
+is installed, else from a Python thread pool, which costs the machine far more CPU.
+
 (a) Status report throughput through the real HTTP stack: `licensedesk serve --no-worker
     --port 8092 --workers 2 --threads 4` (DATABASE_URL = the bench database,
     LICENSEDESK_DATA_DIR = a temporary directory) in the background; the report bodies and
