@@ -23,10 +23,10 @@ over users the way many installers of one reseller would spread it).
     LICENSEDESK_DATA_DIR = a temporary directory, access log to a file), the bodies are
     written beforehand, and a second process drives the load: wrk (Debian package `wrk`,
     with bench/replay.lua, each request once) when installed, else bench/httpload.py's
-    thread pool of keep-alive http.client connections on loopback. Reported: requests/s and p50/p95 latency, spread over --licenses
-    SLCs and all on one SLC (whose row lock serialises activations), and GET /healthz served
-    the same way for comparison. Target: >= 300 activations/s. The server is stopped at the
-    end.
+    thread pool of keep-alive http.client connections on loopback. Reported: requests/s and
+    p50/p95 latency, spread over --licenses SLCs and all on one SLC (whose row lock
+    serialises activations), and GET /healthz served the same way for comparison. Target:
+    >= 300 activations/s. The server is stopped at the end.
 """
 
 import argparse
