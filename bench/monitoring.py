@@ -140,7 +140,8 @@ def seed() -> tuple:
                         WHEN t.n %% 20 = 7 THEN now() - interval '10 minutes'  -- silent
                         ELSE now() - interval '60 seconds' - (t.n %% 50) * interval '1 second'
                    END,
-                   '{}'::jsonb, '25.1', i.hostname, now()
+                   CASE WHEN st.state = 'pending' THEN '{}'::jsonb ELSE %s::jsonb END,
+                   '25.1', i.hostname, now()
             FROM unnest(%s::bigint[], %s::text[]) WITH ORDINALITY AS t(id, digest, n)
             JOIN activation_installation i ON i.id = t.id
             CROSS JOIN LATERAL (SELECT CASE
@@ -151,7 +152,8 @@ def seed() -> tuple:
                 WHEN 'offline' THEN 1 WHEN 'attention' THEN 2 WHEN 'pending' THEN 4
                 ELSE 5 END AS severity) st
             """,
-            [org.pk, ids, [digest(t) for t in tokens]],
+            # The last report as in steady state (a row of the size every report rewrites).
+            [org.pk, report_body(0), ids, [digest(t) for t in tokens]],
         )
         cursor.execute("ANALYZE")
     return admin, list(zip(ids, tokens, strict=True))
@@ -227,7 +229,15 @@ def bench_http(pairs, args) -> dict:
     results = {}
     try:
         wait_for(PORT, server)
-        for name, requests in (("healthz", health), ("reports", reports)):
+        from licensedesk.monitoring import services
+
+        # Each installation reports twice: its first report (a web process has not seen its
+        # token yet: token lookup + the report) and, once MIN_REPORT_GAP has passed, its next
+        # one, as every minute from then on (one statement on PostgreSQL).
+        rounds = (("healthz", health), ("reports", reports), ("reports again", reports))
+        for name, requests in rounds:
+            if name == "reports again":
+                time.sleep(services.MIN_REPORT_GAP)  # every installation may report again
             cpu, db_cpu = tree_cpu(server.pid), postgres_cpu()
             load_avg = loadavg()
             results[name] = run_load(workdir, name, PORT, requests, args.concurrency, 60)
@@ -352,16 +362,18 @@ def main() -> None:
     results = bench_http(pairs[:-1], args)
     for name, r in results.items():
         print(
-            f"    {name:8} {r['count']:6,} in {r['seconds']:5.1f} s = {r['rate']:7.0f}/s  "
+            f"    {name:13} {r['count']:6,} in {r['seconds']:5.1f} s = {r['rate']:7.0f}/s  "
             f"p50 {ms(r['p50'])}  p95 {ms(r['p95'])}  CPU/request: server {ms(r['cpu'])}, "
             f"PostgreSQL {ms(r['db_cpu'])}  statuses {r['statuses']}  load driver {r['driver']}  "
             f"load before {r['load']}"
         )
-    rate, floor = results["reports"]["rate"], results["healthz"]["rate"]
-    print(
-        f"    target >= 1,000 reports/s: {'MET' if rate >= 1000 else 'MISSED'}; "
-        f">= half of /healthz ({floor / 2:.0f}/s): {'MET' if rate >= floor / 2 else 'MISSED'}"
-    )
+    floor = results["healthz"]["rate"]
+    for name in ("reports", "reports again"):
+        rate = results[name]["rate"]
+        print(
+            f"    {name}: >= 1,000 reports/s: {'MET' if rate >= 1000 else 'MISSED'}; >= half of "
+            f"/healthz ({floor / 2:.0f}/s): {'MET' if rate >= floor / 2 else 'MISSED'}"
+        )
     print(f"load average after: {loadavg()}")
 
 

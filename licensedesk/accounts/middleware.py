@@ -16,7 +16,14 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and hasattr(request, "session"):
+        if (
+            # Without a session cookie there is no session to time out (API calls with a
+            # token, health checks): the user is not even loaded.
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and user is not None
+            and user.is_authenticated
+            and hasattr(request, "session")
+        ):
             now = time.time()
             login_at = request.session.get(LOGIN_AT, now)
             seen_at = request.session.get(SEEN_AT, now)
@@ -48,9 +55,9 @@ class RequireTwoFactorMiddleware:
 
         user = getattr(request, "user", None)
         if (
-            user is not None
+            not request.path_info.startswith(self.ALLOWED)
+            and user is not None
             and user.is_authenticated
-            and not request.path_info.startswith(self.ALLOWED)
             and two_factor.must_set_up(user)
         ):
             return redirect("accounts:two_factor")

@@ -28,6 +28,31 @@ def _unauthenticated(request):
     return response
 
 
+class _Refused(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _invalid(request, exc: pydantic.ValidationError):
+    errors = exc.errors(include_url=False, include_context=False)
+    if any(e["type"] == "json_invalid" for e in errors):
+        return problem(request, 400, "The body is not valid JSON.")
+    return problem(
+        request,
+        422,
+        "The request is not valid.",
+        "validation_error",
+        errors=[
+            {
+                "loc": ["body", "payload", *(str(p) for p in e["loc"])],
+                "msg": e["msg"],
+                "type": e["type"],
+            }
+            for e in errors
+        ],
+    )
+
+
 def receive(request, installation_id: int) -> HttpResponse:
     """Authenticate the monitoring token, validate the report, store it: 202, or a problem."""
     if request.method != "POST":
@@ -35,47 +60,35 @@ def receive(request, installation_id: int) -> HttpResponse:
         response["Allow"] = "POST"
         return response
     scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         return _unauthenticated(request)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES:
         return problem(request, 413, "A status report is at most 256 KB.")
-    try:
-        health = services.health_for_token(token.strip())
-        if health is None:
-            return _unauthenticated(request)
-        if health.installation_id != installation_id:
-            # a token only speaks for its own installation
-            return problem(request, 404, "Not found.", "not_found")
+
+    def read_report():  # once the token is known to speak for this installation
         body = request.body
         if len(body) > MAX_BYTES:  # sent without a Content-Length
-            return problem(request, 413, "A status report is at most 256 KB.")
+            raise _Refused(problem(request, 413, "A status report is at most 256 KB."))
         try:
-            report = StatusReport.model_validate_json(body)
+            return StatusReport.model_validate_json(body)
         except pydantic.ValidationError as exc:
-            errors = exc.errors(include_url=False, include_context=False)
-            if any(e["type"] == "json_invalid" for e in errors):
-                return problem(request, 400, "The body is not valid JSON.")
-            return problem(
-                request,
-                422,
-                "The request is not valid.",
-                "validation_error",
-                errors=[
-                    {
-                        "loc": ["body", "payload", *(str(p) for p in e["loc"])],
-                        "msg": e["msg"],
-                        "type": e["type"],
-                    }
-                    for e in errors
-                ],
-            )
-        services.ingest(health, report)
+            raise _Refused(_invalid(request, exc)) from None
+
+    try:
+        state = services.receive_report(token, installation_id, read_report)
+    except _Refused as refused:
+        return refused.response
+    except services.NotYours:
+        return problem(request, 404, "Not found.", "not_found")
     except RateLimited as exc:
         response = problem(request, 429, str(exc), "rate_limited")
         response["Retry-After"] = str(exc.retry_after)
         return response
     except ServiceError as exc:
         return problem(request, exc.status, exc.message, exc.code)
+    if state is None:
+        return _unauthenticated(request)
     return HttpResponse(status=202)
 
 

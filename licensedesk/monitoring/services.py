@@ -173,21 +173,33 @@ def _too_soon(last_report_at, now) -> None:
             raise RateLimited(max(1, math.ceil(MIN_REPORT_GAP - gap)))
 
 
-# One statement, one round trip: write the Health row with a compare-and-set on what the
-# token lookup read, and, only if that wrote it, the state change and the raw report.
+# PostgreSQL: the whole report in one statement, one round trip. It locks the Health row
+# (still enabled, and still holding this token when one is given), refuses a report less than
+# MIN_REPORT_GAP after the last one, and writes the row, the state change (from the state the
+# row holds now) and the raw report. Simultaneous reports of one installation queue on the
+# row lock; the second then sees the first's time and is too soon.
 _STORE_REPORT = """
-WITH written AS (
-    UPDATE monitoring_health
+WITH old AS (
+    SELECT id, installation_id, state, state_since, last_report_at
+    FROM monitoring_health
+    WHERE id = %(id)s AND enabled
+      AND (%(digest)s::varchar IS NULL OR token_digest = %(digest)s::varchar)
+    FOR UPDATE
+), written AS (
+    UPDATE monitoring_health h
     SET reasons = %(reasons)s::jsonb, last_report_at = %(now)s, last_report = %(report)s::jsonb,
         product_version = %(product_version)s, hostname = %(hostname)s, state = %(state)s,
-        severity = %(severity)s, state_since = %(state_since)s
-    WHERE id = %(id)s AND enabled AND state = %(old_state)s
-      AND last_report_at IS NOT DISTINCT FROM %(last_report_at)s
-    RETURNING installation_id
+        severity = %(severity)s,
+        state_since = CASE WHEN old.state = %(state)s THEN old.state_since ELSE %(now)s END
+    FROM old
+    WHERE h.id = old.id
+      AND (old.last_report_at IS NULL OR old.last_report_at <= %(earliest)s)
+    RETURNING h.installation_id, old.state AS old_state,
+        CASE WHEN old.state = %(state)s THEN old.state_since ELSE %(now)s END AS state_since
 ), changed AS (
     INSERT INTO monitoring_statechange (installation_id, from_state, to_state, at, reasons)
-    SELECT installation_id, %(old_state)s, %(state)s, %(now)s, %(change_reasons)s::jsonb
-    FROM written WHERE %(changed)s
+    SELECT installation_id, old_state, %(state)s, %(now)s, %(change_reasons)s::jsonb
+    FROM written WHERE old_state <> %(state)s
 ), stored AS (
     INSERT INTO monitoring_report (installation_id, received_at, state, cpu, memory,
         devices_total, devices_offline)
@@ -195,25 +207,28 @@ WITH written AS (
         %(devices_offline)s
     FROM written
 )
-SELECT count(*) FROM written
+SELECT (SELECT last_report_at FROM old), written.state_since, (SELECT count(*) FROM old)
+FROM (SELECT 1) one LEFT JOIN written ON true
 """
 
 
-def _store_in_one_statement(health, report, state, reasons, now) -> bool:
-    """PostgreSQL: the whole report in one statement; False if the row changed since the
-    token lookup (the caller then decides again under a row lock)."""
+class TokenGone(Exception):
+    """The token was revoked or rotated, or monitoring turned off, since it was looked up."""
+
+
+def _store_in_one_statement(health_id, report, state, reasons, now, digest=None):
+    """Returns the installation's state_since after the report; raises TokenGone or
+    RateLimited (nothing stored then)."""
     with connection.cursor() as cursor:
         cursor.execute(
             _STORE_REPORT,
             {
-                "id": health.pk,
-                "old_state": health.state,
-                "last_report_at": health.last_report_at,
+                "id": health_id,
+                "digest": digest,
                 "now": now,
+                "earliest": now - timedelta(seconds=MIN_REPORT_GAP),
                 "state": state,
                 "severity": SEVERITY[state],
-                "state_since": health.state_since if state == health.state else now,
-                "changed": state != health.state,
                 "reasons": json.dumps(reasons),
                 "change_reasons": json.dumps(reasons[:20]),
                 "report": report.model_dump_json(),
@@ -225,11 +240,18 @@ def _store_in_one_statement(health, report, state, reasons, now) -> bool:
                 "devices_offline": report.devices.offline,
             },
         )
-        return cursor.fetchone()[0] == 1
+        last_report_at, state_since, found = cursor.fetchone()
+    if not found:
+        raise TokenGone
+    if state_since is None:  # found, not written: too soon after the last report
+        _too_soon(last_report_at, now)
+        raise RateLimited(1)  # the clocks disagree by a hair; the next second will do
+    return state_since
 
 
-def _store_locked(health_id, report, state, reasons, now) -> None:
-    """Any database: the report written under the Health row's lock."""
+def _store_locked(health_id, report, state, reasons, now):
+    """SQLite: the report written under the Health row's lock (SQLite writes one at a time);
+    returns the installation's state_since after it."""
     health = Health.objects.select_for_update().filter(pk=health_id, enabled=True).first()
     if health is None:
         raise ServiceError(
@@ -264,29 +286,88 @@ def _store_locked(health_id, report, state, reasons, now) -> None:
         devices_total=report.devices.total,
         devices_offline=report.devices.offline,
     )
+    return health.state_since
 
 
 def ingest(health, report, now=None) -> str:
-    """Store one validated report of the installation of `health` (a Health or the Reporter
-    its token found) and derive the state; returns it.
-
-    Simultaneous reports of one installation store one; a state changed meanwhile (offline
-    detection, monitoring turned off) is decided again under the row lock."""
+    """Store one validated report of the installation of `health` (a Health, or the Reporter
+    its token found) and derive the state; returns it. Simultaneous reports of one
+    installation store one; the state change starts from the state the row holds when the
+    report is written (offline detection may have changed it since `health` was read)."""
     from licensedesk.monitoring.reports import derive_state
 
     now = now or timezone.now()
-    _too_soon(health.last_report_at, now)
     state, reasons = derive_state(report, thresholds_for(health.organization_id))
-    stored = connection.vendor == "postgresql" and _store_in_one_statement(
-        health, report, state, reasons, now
-    )
-    if not stored:
+    if connection.vendor == "postgresql":
+        try:
+            state_since = _store_in_one_statement(health.pk, report, state, reasons, now)
+        except TokenGone:
+            raise ServiceError(
+                "Monitoring of this installation was turned off.",
+                code="monitoring_disabled",
+                status=401,
+            ) from None
+    else:
+        _too_soon(health.last_report_at, now)
         with transaction.atomic():
-            _store_locked(health.pk, report, state, reasons, now)
-    if state != health.state:
-        health.state, health.state_since = state, now
+            state_since = _store_locked(health.pk, report, state, reasons, now)
+    health.state, health.state_since = state, state_since
     health.last_report_at, health.reasons = now, reasons
     return state
+
+
+# Tokens seen by this process: digest -> (health id, installation id, company id). A report
+# with a known token is one statement, which checks the token again on the row (a revoked or
+# rotated token, or monitoring turned off, is refused at once and forgotten here).
+_known_tokens: dict[str, tuple[int, int, int]] = {}
+KNOWN_TOKENS_KEPT = 100_000
+
+
+def forget_known_tokens() -> None:
+    _known_tokens.clear()
+
+
+def receive_report(secret: str, installation_id: int, read_report) -> str | None:
+    """The intake of one status report: the token's installation must be `installation_id`;
+    `read_report()` validates the body (raising on a bad one) once the token is known good.
+    Returns the state, or None for an unknown token; raises NotYours, RateLimited,
+    ServiceError, or what `read_report` raises. On PostgreSQL a report of a token this process
+    has seen costs one statement; elsewhere, or the first time, two."""
+    if connection.vendor != "postgresql":
+        health = health_for_token(secret)
+        if health is None:
+            return None
+        if health.installation_id != installation_id:
+            raise NotYours
+        return ingest(health, read_report())
+    token_digest = digest(secret)
+    known = _known_tokens.get(token_digest)
+    if known is None:
+        health = health_for_token(secret)
+        if health is None:
+            return None
+        known = (health.pk, health.installation_id, health.organization_id)
+        if len(_known_tokens) >= KNOWN_TOKENS_KEPT:
+            _known_tokens.clear()
+        _known_tokens[token_digest] = known
+    health_id, known_installation, organization_id = known
+    if known_installation != installation_id:
+        raise NotYours
+    report = read_report()
+    from licensedesk.monitoring.reports import derive_state
+
+    now = timezone.now()
+    state, reasons = derive_state(report, thresholds_for(organization_id))
+    try:
+        _store_in_one_statement(health_id, report, state, reasons, now, digest=token_digest)
+    except TokenGone:
+        _known_tokens.pop(token_digest, None)
+        return None
+    return state
+
+
+class NotYours(Exception):
+    """A monitoring token speaks only for its own installation."""
 
 
 def detect_offline(now=None) -> int:
