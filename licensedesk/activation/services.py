@@ -17,6 +17,7 @@ from licensedesk.activation import signing
 from licensedesk.activation.models import Activation, ActiveDevice, IdempotencyKey, Installation
 from licensedesk.audit.services import record
 from licensedesk.care.status import today
+from licensedesk.core import rows
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events
@@ -27,6 +28,18 @@ def _iso(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _addon_codes(license_id: int) -> list[str]:
+    return [
+        code
+        for (code,) in _sql(
+            "SELECT p.code FROM catalog_product p JOIN licenses_license_addons a "
+            "ON a.product_id = p.id WHERE a.license_id = %s ORDER BY p.kind, p.name",
+            [license_id],
+            many=True,
+        )
+    ]
+
+
 def license_payload(lic: License, kind: str) -> dict:
     """What every license file states about its license."""
     return {
@@ -35,7 +48,7 @@ def license_payload(lic: License, kind: str) -> dict:
         "slc": lic.code,
         "product": {"code": lic.product.code, "name": lic.product.name},
         "version": {"code": lic.version.code, "name": lic.version.name},
-        "addons": [a.code for a in lic.addons.all()],
+        "addons": _addon_codes(lic.pk),
         "deviceLicenses": {"total": lic.device_licenses, "activated": lic.devices_used},
         "care": (
             {"level": lic.care_level, "endsOn": lic.care_ends_on.isoformat()}
@@ -294,7 +307,8 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
         {"hardwareId": d.hardware_id, "name": d.name, "activated": d.hardware_id in licensed}
         for d in parsed.devices
     ]
-    activation = Activation.objects.create(
+    activation = rows.insert(
+        Activation,
         license=lic,
         installation=installation,
         request_id=parsed.request_id,

@@ -1,6 +1,7 @@
 """Recording audit events. Call `record` from services, in the transaction of the change."""
 
 from licensedesk.audit.models import AuditEvent
+from licensedesk.core import rows
 from licensedesk.core.net import client_ip
 
 # Keys whose values must never reach the audit log.
@@ -32,7 +33,8 @@ def record(
         organization = actor.organization
     ip = client_ip(request) if request is not None else None
     agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
-    return AuditEvent.objects.create(
+    return rows.insert(  # written on every change and hot path: one plain INSERT
+        AuditEvent,
         organization=organization,
         actor=actor,
         actor_label=(actor.email if actor is not None else actor_label)[:254],

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from licensedesk.core import rows
 from licensedesk.outbox.models import Job
 
 HANDLERS: dict[str, Callable[[dict], None]] = {}
@@ -24,5 +25,5 @@ def enqueue(kind: str, payload: dict | None = None, *, run_at=None, max_attempts
     fields = {"kind": kind, "payload": payload or {}, "max_attempts": max_attempts}
     if run_at is not None:
         fields["run_at"] = run_at
-    # One INSERT: atomic on its own, and no savepoint inside the caller's transaction.
-    return Job.objects.create(**fields)
+    # One plain INSERT: atomic on its own, no savepoint inside the caller's transaction.
+    return rows.insert(Job, **fields)

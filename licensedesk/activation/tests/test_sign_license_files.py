@@ -99,3 +99,24 @@ def test_a_file_altered_after_signing_fails_joserfc(world, login, lic):
     forged = f"{header}.{payload[:-2]}{'A' if payload[-2] != 'A' else 'B'}{payload[-1]}.{signature}"
     with pytest.raises(BadSignatureError):
         verify_with_joserfc(forged, _jwks())
+
+
+def test_both_files_list_the_license_add_ons_in_catalog_order(world, api, lic):
+    from licensedesk.catalog.models import Product
+
+    lpr = Product.objects.create(code="LPR", name="License plate recognition", kind="addon")
+    access = Product.objects.create(code="ACC", name="Access control", kind="addon")
+    lic.addons.add(lpr, access)
+    client = api(world.license_admin)
+
+    initial = client.get(f"/api/v1/licenses/{lic.code}/license-file")
+    _, payload = verify_with_joserfc(initial.content.decode(), _jwks())
+    assert payload["addons"] == ["ACC", "LPR"]  # by name, as the catalog lists them
+
+    activated = client.post(
+        f"/api/v1/licenses/{lic.code}/activations",
+        lrq(lic.code, ["cam-a"]),
+        content_type="application/xml",
+    )
+    _, payload = verify_with_joserfc(activated.content.decode(), _jwks())
+    assert payload["addons"] == ["ACC", "LPR"]
