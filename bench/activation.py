@@ -39,7 +39,7 @@ import time
 import uuid
 from pathlib import Path
 
-from httpload import ms, pct, run_load, tree_cpu, wait_for
+from httpload import ms, pct, postgres_cpu, run_load, tree_cpu, wait_for
 
 DB_NAME = "ld_bench_act"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -288,11 +288,15 @@ def main() -> None:
             (f"activations over {len(spread)} SLCs", spread_requests),
             ("activations on one SLC", one_requests),
         ):
-            cpu = tree_cpu(server.pid)
+            cpu, db_cpu, backends = tree_cpu(server.pid), postgres_cpu(), postgres_cpu(DB_NAME)
             results[name] = run_load(
                 workdir, name.split()[0], PORT, requests, args.concurrency, 60, "application/xml"
             )
             results[name]["cpu"] = (tree_cpu(server.pid) - cpu) / results[name]["count"]
+            results[name]["db_cpu"] = (postgres_cpu() - db_cpu) / results[name]["count"]
+            results[name]["backend_cpu"] = (postgres_cpu(DB_NAME) - backends) / results[name][
+                "count"
+            ]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -306,7 +310,9 @@ def main() -> None:
         print(
             f"    {name:<28} {r['count']:>5} req in {r['seconds']:5.1f} s  "
             f"{r['rate']:7.1f}/s  p50 {ms(r['p50'])}  p95 {ms(r['p95'])}  "
-            f"server CPU {ms(r['cpu'])}/req  statuses {r['statuses']}"
+            f"CPU/req: server {ms(r['cpu'])}, PostgreSQL {ms(r['db_cpu'])} (of which its "
+            f"backends {ms(r['backend_cpu'])})  "
+            f"statuses {r['statuses']}"
         )
     rate = results[f"activations over {len(spread)} SLCs"]["rate"]
     print(f"    target >= 300 activations/s: {'MET' if rate >= 300 else 'MISSED'}")

@@ -148,8 +148,9 @@ def _escape(body: str) -> str:
     return body.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
 
 
-def postgres_cpu() -> float:
-    """CPU seconds used so far by this machine's PostgreSQL processes (Linux)."""
+def postgres_cpu(database: str | None = None) -> float:
+    """CPU seconds used so far by this machine's PostgreSQL processes (Linux); with
+    `database`, only the backends connected to it (not autovacuum, checkpoints, WAL writing)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for entry in Path("/proc").iterdir():
@@ -157,9 +158,10 @@ def postgres_cpu() -> float:
             continue
         try:
             head, tail = (entry / "stat").read_text().rsplit(")", 1)
+            command = (entry / "cmdline").read_bytes().decode(errors="replace")
         except OSError:
             continue
-        if head.endswith("(postgres"):
+        if head.endswith("(postgres") and (database is None or f" {database} " in command):
             fields = tail.split()
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total

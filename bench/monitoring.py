@@ -238,11 +238,14 @@ def bench_http(pairs, args) -> dict:
         for name, requests in rounds:
             if name == "reports again":
                 time.sleep(services.MIN_REPORT_GAP)  # every installation may report again
-            cpu, db_cpu = tree_cpu(server.pid), postgres_cpu()
+            cpu, db_cpu, backends = tree_cpu(server.pid), postgres_cpu(), postgres_cpu(DB_NAME)
             load_avg = loadavg()
             results[name] = run_load(workdir, name, PORT, requests, args.concurrency, 60)
             results[name]["cpu"] = (tree_cpu(server.pid) - cpu) / results[name]["count"]
             results[name]["db_cpu"] = (postgres_cpu() - db_cpu) / results[name]["count"]
+            results[name]["backend_cpu"] = (postgres_cpu(DB_NAME) - backends) / results[name][
+                "count"
+            ]
             results[name]["load"] = load_avg
     finally:
         server.terminate()
@@ -364,7 +367,8 @@ def main() -> None:
         print(
             f"    {name:13} {r['count']:6,} in {r['seconds']:5.1f} s = {r['rate']:7.0f}/s  "
             f"p50 {ms(r['p50'])}  p95 {ms(r['p95'])}  CPU/request: server {ms(r['cpu'])}, "
-            f"PostgreSQL {ms(r['db_cpu'])}  statuses {r['statuses']}  load driver {r['driver']}  "
+            f"PostgreSQL {ms(r['db_cpu'])} (backends {ms(r['backend_cpu'])})  "
+            f"statuses {r['statuses']}  load driver {r['driver']}  "
             f"load before {r['load']}"
         )
     floor = results["healthz"]["rate"]

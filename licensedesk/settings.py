@@ -105,7 +105,8 @@ if DATABASE_URL:
     # generic plans made a License User's Licenses page ten times slower (docs/benchmarks.md),
     # while preparing alone (no parsing again) keeps most of the gain on the hot paths.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", "-c jit=off -c plan_cache_mode=force_custom_plan"
+        "options",
+        env("LICENSEDESK_PG_OPTIONS", "-c jit=off -c plan_cache_mode=force_custom_plan"),
     )
     # Bind parameters on the server, and let psycopg prepare a statement the fifth time a
     # connection runs it: PostgreSQL then stops parsing the hot paths at every call (a status
