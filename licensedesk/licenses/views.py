@@ -43,9 +43,12 @@ def license_list(request):
         "care_choices": care_status.CHOICES,
         "customers": chosen_customer(request.user, request.GET.get("customer")),
         "can_grant": access.can_manage_visibility(request.user),
-        "groups": access.groups_visible_to(request.user).only("id", "name"),
-        "editable_groups": access.groups_editable_by(request.user).only("id", "name"),
     }
+    # One query for both menus (filter by group; add the selected licenses to a group).
+    menu_fields = ("id", "name", "organization_id", "created_by_id")
+    groups = list(access.groups_visible_to(request.user).only(*menu_fields))
+    context["groups"] = groups
+    context["editable_groups"] = [g for g in groups if access.can_edit_group(request.user, g)]
     if context["can_grant"]:
         context["license_users"] = access.license_users_of(request.user)
     return render(request, "licenses/license_list.html", context)
