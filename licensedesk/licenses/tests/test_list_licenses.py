@@ -186,3 +186,29 @@ def test_the_licenses_page_stays_within_its_query_budget(login, world, who, budg
     client = login(getattr(world, who))
     make_licenses(world, 5)
     assert count_queries(client, "/licenses/?size=100") <= budget
+
+
+def test_a_row_shows_and_escapes_everything_it_lists(login, world):
+    from licensedesk.groups.models import LicenseGroup, Membership
+
+    cust = factories.customer(world.org, name="Harbour <Hotel>")
+    lic = factories.registered(
+        world.org,
+        cust=cust,
+        description="<script>alert(1)</script>" + "x" * 100,
+        care_ends_on=TODAY + timedelta(30),
+    )
+    group = LicenseGroup.objects.create(organization=world.org, name="North & South")
+    Membership.objects.create(group=group, license=lic)
+    unspecified = factories.registered(world.org)
+
+    html = login(world.license_admin).get("/licenses/").content.decode()
+
+    assert f'<a href="/licenses/{lic.code}/"><code>{lic.code}</code></a>' in html
+    assert f'<a href="/customers/{cust.pk}/">Harbour &lt;Hotel&gt;</a>' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert "x" * 100 not in html  # the description is cut at 80 characters
+    assert f'<a href="/groups/{group.pk}/" class="badge">North &amp; South</a>' in html
+    assert f"Plus · {(TODAY + timedelta(30)).isoformat()} " in html
+    assert '<span class="badge warn">Ends within 90 days</span>' in html
+    assert f'value="{unspecified.pk}"' in html and '<span class="muted">Unspecified</span>' in html
