@@ -100,13 +100,18 @@ if DATABASE_URL:
     # a SELECT 1) cost the status reports 15 % of their throughput; without it, a web thread's
     # first request after a database restart fails once and the next one reconnects.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("LICENSEDESK_PG_HEALTH_CHECKS", False)
-    # Short OLTP queries: PostgreSQL's JIT spent seconds compiling millisecond queries.
+    # Short OLTP queries: PostgreSQL's JIT spent seconds compiling millisecond queries, and
+    # parallel workers for a 20 ms page query cost more than they saved while other requests
+    # wanted the cores (a License User's Licenses page p95 95 -> 79 ms, Care 56 -> 37 ms).
     # Prepared statements (below) are still planned for their actual values at every call:
     # generic plans made a License User's Licenses page ten times slower (docs/benchmarks.md),
     # while preparing alone (no parsing again) keeps most of the gain on the hot paths.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options",
-        env("LICENSEDESK_PG_OPTIONS", "-c jit=off -c plan_cache_mode=force_custom_plan"),
+        env(
+            "LICENSEDESK_PG_OPTIONS",
+            "-c jit=off -c plan_cache_mode=force_custom_plan -c max_parallel_workers_per_gather=0",
+        ),
     )
     # Bind parameters on the server, and let psycopg prepare a statement the fifth time a
     # connection runs it: PostgreSQL then stops parsing the hot paths at every call (a status
