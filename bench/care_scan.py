@@ -89,8 +89,9 @@ def steps():
             "'edition')",
             "INSERT INTO catalog_productversion (id, product_id, code, name) VALUES "
             "(1, 1, '251', '2025 R1')",
-            f"""INSERT INTO accounts_organization (id, name, slug, country, is_active, created_at)
-                SELECT o, 'Partner ' || o, 'partner-' || o, 'Denmark', true, now()
+            f"""INSERT INTO accounts_organization (id, name, slug, country, is_active, created_at,
+                    require_2fa_for_admins)
+                SELECT o, 'Partner ' || o, 'partner-' || o, 'Denmark', true, now(), false
                 FROM generate_series(1, {N_ORGS}) o""",
             f"""INSERT INTO accounts_user (id, password, is_superuser, first_name, last_name,
                     is_staff, is_active, date_joined, email, role, is_company_admin, phone,
