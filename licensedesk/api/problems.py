@@ -41,6 +41,38 @@ def problem(request, status: int, detail: str, code: str | None = None, **extra)
     return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
+def unauthenticated(request) -> JsonResponse:
+    response = problem(
+        request, 401, "Give a valid token: Authorization: Bearer <token>.", "not_authenticated"
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="licensedesk"'
+    return response
+
+
+def too_many_requests(request, exc: RateLimited) -> JsonResponse:
+    response = problem(request, 429, str(exc), "rate_limited")
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def invalid(request, errors) -> JsonResponse:
+    """422 with each error's location, message and type (pydantic's error dicts)."""
+    return problem(
+        request,
+        422,
+        "The request is not valid.",
+        "validation_error",
+        errors=[
+            {
+                "loc": [str(p) for p in e.get("loc", [])],
+                "msg": e.get("msg", ""),
+                "type": e.get("type", ""),
+            }
+            for e in errors
+        ],
+    )
+
+
 def install(api) -> None:
     @api.exception_handler(ServiceError)
     def service_error(request, exc: ServiceError):
@@ -49,23 +81,11 @@ def install(api) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
-        errors = [
-            {
-                "loc": [str(p) for p in e.get("loc", [])],
-                "msg": e.get("msg", ""),
-                "type": e.get("type", ""),
-            }
-            for e in exc.errors
-        ]
-        return problem(request, 422, "The request is not valid.", "validation_error", errors=errors)
+        return invalid(request, exc.errors)
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request, exc):
-        response = problem(
-            request, 401, "Give a valid token: Authorization: Bearer <token>.", "not_authenticated"
-        )
-        response["WWW-Authenticate"] = 'Bearer realm="licensedesk"'
-        return response
+        return unauthenticated(request)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
@@ -79,9 +99,7 @@ def install(api) -> None:
 
     @api.exception_handler(RateLimited)
     def rate_limited(request, exc: RateLimited):
-        response = problem(request, 429, str(exc), "rate_limited")
-        response["Retry-After"] = str(exc.retry_after)
-        return response
+        return too_many_requests(request, exc)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -11,21 +11,13 @@ import pydantic
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from licensedesk.api.problems import problem
+from licensedesk.api.problems import invalid, problem, too_many_requests, unauthenticated
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.ratelimit import RateLimited
 from licensedesk.monitoring import services
 from licensedesk.monitoring.reports import MAX_BYTES, StatusReport
 
 log = logging.getLogger(__name__)
-
-
-def _unauthenticated(request):
-    response = problem(
-        request, 401, "Give a valid token: Authorization: Bearer <token>.", "not_authenticated"
-    )
-    response["WWW-Authenticate"] = 'Bearer realm="licensedesk"'
-    return response
 
 
 class _Refused(Exception):
@@ -37,20 +29,7 @@ def _invalid(request, exc: pydantic.ValidationError):
     errors = exc.errors(include_url=False, include_context=False)
     if any(e["type"] == "json_invalid" for e in errors):
         return problem(request, 400, "The body is not valid JSON.")
-    return problem(
-        request,
-        422,
-        "The request is not valid.",
-        "validation_error",
-        errors=[
-            {
-                "loc": ["body", "payload", *(str(p) for p in e["loc"])],
-                "msg": e["msg"],
-                "type": e["type"],
-            }
-            for e in errors
-        ],
-    )
+    return invalid(request, [{**e, "loc": ("body", "payload", *e["loc"])} for e in errors])
 
 
 def receive(request, installation_id: int) -> HttpResponse:
@@ -62,7 +41,7 @@ def receive(request, installation_id: int) -> HttpResponse:
     scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        return _unauthenticated(request)
+        return unauthenticated(request)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES:
         return problem(request, 413, "A status report is at most 256 KB.")
 
@@ -82,13 +61,11 @@ def receive(request, installation_id: int) -> HttpResponse:
     except services.NotYours:
         return problem(request, 404, "Not found.", "not_found")
     except RateLimited as exc:
-        response = problem(request, 429, str(exc), "rate_limited")
-        response["Retry-After"] = str(exc.retry_after)
-        return response
+        return too_many_requests(request, exc)
     except ServiceError as exc:
         return problem(request, exc.status, exc.message, exc.code)
     if state is None:
-        return _unauthenticated(request)
+        return unauthenticated(request)
     return HttpResponse(status=202)
 
 
