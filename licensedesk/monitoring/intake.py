@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from licensedesk.api.problems import invalid, problem, too_many_requests, unauthenticated
-from licensedesk.core.errors import ServiceError
 from licensedesk.core.ratelimit import RateLimited
 from licensedesk.monitoring import services
 from licensedesk.monitoring.reports import MAX_BYTES, StatusReport
@@ -62,8 +61,6 @@ def receive(request, installation_id: int) -> HttpResponse:
         return problem(request, 404, "Not found.", "not_found")
     except RateLimited as exc:
         return too_many_requests(request, exc)
-    except ServiceError as exc:
-        return problem(request, exc.status, exc.message, exc.code)
     if state is None:
         return unauthenticated(request)
     return HttpResponse(status=202)

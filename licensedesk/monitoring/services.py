@@ -7,7 +7,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.db.models import Avg, Count, F, Max, Q
@@ -110,28 +110,18 @@ def disable(user, installation, request=None) -> None:
     record("monitoring.disable", request=request, actor=user, target=installation)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reporter:
-    """What a status report needs of its installation's Health row, read by the token."""
+    """The installation a monitoring token speaks for (its Health row), as a report needs it."""
 
     pk: int
     installation_id: int
     organization_id: int
-    state: str
-    state_since: datetime
-    last_report_at: datetime | None
-
-
-def _aware(moment):
-    # SQLite hands raw cursors naive UTC datetimes; PostgreSQL aware ones.
-    if moment is not None and timezone.is_naive(moment):
-        return timezone.make_aware(moment, UTC)
-    return moment
 
 
 _BY_TOKEN = (
-    "SELECT id, installation_id, organization_id, state, state_since, last_report_at "
-    "FROM monitoring_health WHERE token_digest = %s AND enabled"
+    "SELECT id, installation_id, organization_id FROM monitoring_health "
+    "WHERE token_digest = %s AND enabled"
 )
 
 
@@ -143,9 +133,7 @@ def health_for_token(secret: str) -> Reporter | None:
     with connection.cursor() as cursor:
         cursor.execute(_BY_TOKEN, [digest(secret)])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    return Reporter(row[0], row[1], row[2], row[3], _aware(row[4]), _aware(row[5]))
+    return Reporter(*row) if row else None
 
 
 def _set_state(health, state, reasons, now) -> bool:
@@ -212,13 +200,17 @@ FROM (SELECT 1) one LEFT JOIN written ON true
 """
 
 
-class TokenGone(Exception):
+class TokenGone(ServiceError):
     """The token was revoked or rotated, or monitoring turned off, since it was looked up."""
+
+    def __init__(self):
+        super().__init__(
+            "This monitoring token is no longer valid.", code="monitoring_disabled", status=401
+        )
 
 
 def _store_in_one_statement(health_id, report, state, reasons, now, digest=None):
-    """Returns the installation's state_since after the report; raises TokenGone or
-    RateLimited (nothing stored then)."""
+    """Raises TokenGone or RateLimited when it stored nothing."""
     with connection.cursor() as cursor:
         cursor.execute(
             _STORE_REPORT,
@@ -246,19 +238,17 @@ def _store_in_one_statement(health_id, report, state, reasons, now, digest=None)
     if state_since is None:  # found, not written: too soon after the last report
         _too_soon(last_report_at, now)
         raise RateLimited(1)  # the clocks disagree by a hair; the next second will do
-    return state_since
 
 
-def _store_locked(health_id, report, state, reasons, now):
-    """SQLite: the report written under the Health row's lock (SQLite writes one at a time);
-    returns the installation's state_since after it."""
-    health = Health.objects.select_for_update().filter(pk=health_id, enabled=True).first()
+def _store_locked(health_id, report, state, reasons, now, digest=None):
+    """SQLite: the report written under the Health row's lock (SQLite writes one at a time),
+    with the same checks as the one statement."""
+    health = Health.objects.select_for_update().filter(pk=health_id, enabled=True)
+    if digest is not None:
+        health = health.filter(token_digest=digest)
+    health = health.first()
     if health is None:
-        raise ServiceError(
-            "Monitoring of this installation was turned off.",
-            code="monitoring_disabled",
-            status=401,
-        )
+        raise TokenGone
     _too_soon(health.last_report_at, now)
     _set_state(health, state, reasons, now)
     health.last_report_at = now
@@ -286,40 +276,30 @@ def _store_locked(health_id, report, state, reasons, now):
         devices_total=report.devices.total,
         devices_offline=report.devices.offline,
     )
-    return health.state_since
 
 
-def ingest(health, report, now=None) -> str:
+def ingest(health, report, now=None, *, digest=None) -> str:
     """Store one validated report of the installation of `health` (a Health, or the Reporter
-    its token found) and derive the state; returns it. Simultaneous reports of one
-    installation store one; the state change starts from the state the row holds when the
-    report is written (offline detection may have changed it since `health` was read)."""
+    its token found) and derive the state; returns it. With `digest`, only while the row still
+    holds that token. Simultaneous reports of one installation store one; the state change
+    starts from the state the row holds when the report is written. Raises RateLimited (too
+    soon after the last report) or TokenGone (monitoring turned off, token replaced)."""
     from licensedesk.monitoring.reports import derive_state
 
     now = now or timezone.now()
     state, reasons = derive_state(report, thresholds_for(health.organization_id))
     if connection.vendor == "postgresql":
-        try:
-            state_since = _store_in_one_statement(health.pk, report, state, reasons, now)
-        except TokenGone:
-            raise ServiceError(
-                "Monitoring of this installation was turned off.",
-                code="monitoring_disabled",
-                status=401,
-            ) from None
+        _store_in_one_statement(health.pk, report, state, reasons, now, digest)
     else:
-        _too_soon(health.last_report_at, now)
         with transaction.atomic():
-            state_since = _store_locked(health.pk, report, state, reasons, now)
-    health.state, health.state_since = state, state_since
-    health.last_report_at, health.reasons = now, reasons
+            _store_locked(health.pk, report, state, reasons, now, digest)
     return state
 
 
-# Tokens seen by this process: digest -> (health id, installation id, company id). A report
-# with a known token is one statement, which checks the token again on the row (a revoked or
-# rotated token, or monitoring turned off, is refused at once and forgotten here).
-_known_tokens: dict[str, tuple[int, int, int]] = {}
+# Tokens seen by this process: digest -> Reporter. A report with a known token costs no
+# lookup: its write checks the token again on the row, so a revoked or rotated token, or
+# monitoring turned off, is refused at once (and forgotten here).
+_known_tokens: dict[str, Reporter] = {}
 KNOWN_TOKENS_KEPT = 100_000
 
 
@@ -330,40 +310,25 @@ def forget_known_tokens() -> None:
 def receive_report(secret: str, installation_id: int, read_report) -> str | None:
     """The intake of one status report: the token's installation must be `installation_id`;
     `read_report()` validates the body (raising on a bad one) once the token is known good.
-    Returns the state, or None for an unknown token; raises NotYours, RateLimited,
-    ServiceError, or what `read_report` raises. On PostgreSQL a report of a token this process
-    has seen costs one statement; elsewhere, or the first time, two."""
-    if connection.vendor != "postgresql":
-        health = health_for_token(secret)
-        if health is None:
-            return None
-        if health.installation_id != installation_id:
-            raise NotYours
-        return ingest(health, read_report())
+    Returns the state, or None for an unknown token; raises NotYours, RateLimited, or what
+    `read_report` raises. On PostgreSQL a report of a token this process has seen is one
+    statement."""
     token_digest = digest(secret)
-    known = _known_tokens.get(token_digest)
-    if known is None:
+    health = _known_tokens.get(token_digest)
+    if health is None:
         health = health_for_token(secret)
         if health is None:
             return None
-        known = (health.pk, health.installation_id, health.organization_id)
         if len(_known_tokens) >= KNOWN_TOKENS_KEPT:
             _known_tokens.clear()
-        _known_tokens[token_digest] = known
-    health_id, known_installation, organization_id = known
-    if known_installation != installation_id:
+        _known_tokens[token_digest] = health
+    if health.installation_id != installation_id:
         raise NotYours
-    report = read_report()
-    from licensedesk.monitoring.reports import derive_state
-
-    now = timezone.now()
-    state, reasons = derive_state(report, thresholds_for(organization_id))
     try:
-        _store_in_one_statement(health_id, report, state, reasons, now, digest=token_digest)
+        return ingest(health, read_report(), digest=token_digest)
     except TokenGone:
         _known_tokens.pop(token_digest, None)
         return None
-    return state
 
 
 class NotYours(Exception):

@@ -24,11 +24,15 @@ def looked_up(world):
     return inst, token, services.health_for_token(token)
 
 
-def test_the_token_lookup_reads_what_a_report_needs(looked_up):
+def test_the_token_lookup_reads_what_a_report_needs(world, looked_up):
     inst, _, reporter = looked_up
-    assert reporter.installation_id == inst.pk
-    assert reporter.state == State.HEALTHY
-    assert reporter.last_report_at == T0
+    health = Health.objects.get(installation=inst)
+    assert (reporter.pk, reporter.installation_id, reporter.organization_id) == (
+        health.pk,
+        inst.pk,
+        world.org.pk,
+    )
+    assert services.health_for_token("ldmon_not-a-real-token") is None
 
 
 def test_a_state_changed_since_the_lookup_is_the_one_the_change_starts_from(looked_up):
