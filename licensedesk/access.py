@@ -5,7 +5,6 @@ without the right is refused (403)."""
 from functools import cache, wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from licensedesk.accounts.models import Role, User
@@ -94,9 +93,7 @@ def visible_license(user, code: str) -> License | None:
         return None
     license_user = user.role == Role.LICENSE_USER
     params = [code, user.organization_id] + ([user.pk] if license_user else [])
-    with connection.cursor() as cursor:
-        cursor.execute(_visible_license_query(license_user), params)
-        row = cursor.fetchone()
+    row = rows.fetch_one(_visible_license_query(license_user), params)
     if row is None:
         return None
     parts, start = [], 0

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from licensedesk.accounts.models import Organization, PersonalAccessToken, User
@@ -54,9 +54,7 @@ def user_for_secret(secret: str) -> User | None:
     company): every API call with a token starts here."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_token_query(), [digest(secret)])
-        row = cursor.fetchone()
+    row = rows.fetch_one(_token_query(), [digest(secret)])
     if row is None:
         return None
     token_end = rows.width(PersonalAccessToken)

@@ -31,11 +31,10 @@ def _iso(moment) -> str:
 def _addon_codes(license_id: int) -> list[str]:
     return [
         code
-        for (code,) in _sql(
+        for (code,) in rows.fetch_all(
             "SELECT p.code FROM catalog_product p JOIN licenses_license_addons a "
             "ON a.product_id = p.id WHERE a.license_id = %s ORDER BY p.kind, p.name",
             [license_id],
-            many=True,
         )
     ]
 
@@ -153,39 +152,21 @@ def _insert_devices(installation, devices, now) -> None:
             )
 
 
-def _sql(sql: str, params=(), *, one=False, many=False):
-    """Plain SQL on the activation hot path (the ORM's query building cost more than the
-    queries); values go through the model fields' own conversions by the caller."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if one:
-            return cursor.fetchone()
-        if many:
-            return cursor.fetchall()
-        return None
-
-
-def _db(model, field: str, value):
-    """`value` as the database wants it for `model.field` (UUIDs are text on SQLite)."""
-    return model._meta.get_field(field).get_db_prep_value(value, connection)
-
-
 _LOCK_LICENSE = "SELECT device_licenses, devices_used FROM licenses_license WHERE id = %s"
 
 
 def _lock_license(license_id: int) -> tuple[int, int]:
     """The license's counters, its row locked (SQLite locks the whole database already)."""
     if connection.features.has_select_for_update:
-        return _sql(_LOCK_LICENSE + " FOR UPDATE", [license_id], one=True)
-    return _sql(_LOCK_LICENSE, [license_id], one=True)
+        return rows.fetch_one(_LOCK_LICENSE + " FOR UPDATE", [license_id])
+    return rows.fetch_one(_LOCK_LICENSE, [license_id])
 
 
 def _prior_activation(license_id: int, request_id: str):
     """The activation of this request id on this license, if there is one."""
-    found = _sql(
+    found = rows.fetch_one(
         "SELECT id FROM activation_activation WHERE license_id = %s AND request_id = %s",
-        [license_id, _db(Activation, "request_id", request_id)],
-        one=True,
+        [license_id, rows.db_value(Activation, "request_id", request_id)],
     )
     return Activation.objects.get(pk=found[0]) if found else None
 
@@ -193,15 +174,14 @@ def _prior_activation(license_id: int, request_id: str):
 def _installation(lic, parsed, now) -> Installation:
     """The installation of the request on this license, made now if it is new (one upsert;
     the license's row lock keeps two requests of one installation apart)."""
-    uuid_db = _db(Installation, "uuid", parsed.installation_id)
-    now_db = _db(Installation, "created_at", now)
-    pk, hostname, product_version, devices_active = _sql(
+    uuid_db = rows.db_value(Installation, "uuid", parsed.installation_id)
+    now_db = rows.db_value(Installation, "created_at", now)
+    pk, hostname, product_version, devices_active = rows.fetch_one(
         "INSERT INTO activation_installation (license_id, uuid, hostname, product_version, "
         "devices_active, created_at) VALUES (%s, %s, %s, %s, 0, %s) "
         "ON CONFLICT (license_id, uuid) DO UPDATE SET license_id = EXCLUDED.license_id "
         "RETURNING id, hostname, product_version, devices_active",
         [lic.pk, uuid_db, parsed.hostname, parsed.product_version, now_db],
-        one=True,
     )
     return Installation(
         pk=pk,
@@ -214,27 +194,26 @@ def _installation(lic, parsed, now) -> Installation:
 
 
 def _active_hardware_ids(installation_id: int) -> list[str]:
-    rows = _sql(
+    found = rows.fetch_all(
         "SELECT hardware_id FROM activation_activedevice WHERE installation_id = %s ORDER BY id",
         [installation_id],
-        many=True,
     )
-    return [hid for (hid,) in rows]
+    return [hid for (hid,) in found]
 
 
 def _save_counts(installation, lic) -> None:
-    _sql(
+    rows.execute(
         "UPDATE activation_installation SET hostname = %s, product_version = %s, "
         "devices_active = %s, last_activation_at = %s WHERE id = %s",
         [
             installation.hostname,
             installation.product_version,
             installation.devices_active,
-            _db(Installation, "last_activation_at", installation.last_activation_at),
+            rows.db_value(Installation, "last_activation_at", installation.last_activation_at),
             installation.pk,
         ],
     )
-    _sql(
+    rows.execute(
         "UPDATE licenses_license SET devices_used = %s WHERE id = %s",
         [lic.devices_used, lic.pk],
     )

@@ -6,14 +6,11 @@ write paths, though, are key lookups and inserts whose plan never depends on the
 planning them again at every call cost PostgreSQL 1.6 ms of an activation's 3.5
 (docs/benchmarks.md): there, `generic_plans()` lets the prepared statements keep one plan."""
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.db import DatabaseError, connection
 
-
-def _set(value: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET plan_cache_mode = {value}")  # noqa: S608 - two constants
+from licensedesk.core import rows
 
 
 @contextmanager
@@ -21,14 +18,11 @@ def generic_plans():
     if connection.vendor != "postgresql":
         yield
         return
-    _set("force_generic_plan")
+    rows.execute("SET plan_cache_mode = force_generic_plan")
     try:
         yield
     finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET plan_cache_mode")
-        except DatabaseError:
-            # The transaction failed: its rollback undoes the SET as well, and a broken
-            # connection is closed at the end of the request.
-            pass
+        # If the transaction failed, its rollback undoes the SET as well, and a broken
+        # connection is closed at the end of the request.
+        with suppress(DatabaseError):
+            rows.execute("RESET plan_cache_mode")

@@ -4,9 +4,9 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 
+from licensedesk.core import rows
 from licensedesk.core.models import RateLimitBucket
 
 
@@ -70,10 +70,8 @@ def consume(scope: str, ident: str, limit: Limit, cost: float = 1) -> None:
         "capacity": float(limit.capacity),
         "cost": float(cost),
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_CONSUME, params)
-        if cursor.fetchone() is not None:
-            return
+    if rows.fetch_one(_CONSUME, params) is not None:
+        return
     bucket = RateLimitBucket.objects.filter(key=key).first()
     raise RateLimited(_wait(_refilled(bucket, limit, now) if bucket else 0.0, limit, cost))
 

@@ -1,12 +1,33 @@
-"""Model instances from plain SQL rows, converted exactly as the ORM converts them.
-
-For the few hot paths (API token lookup, activation) where building an ORM query cost more
-than running it: the SQL is written out once, and the rows still become ordinary model
-instances with the same Python values the ORM would give (aware datetimes, UUIDs, JSON)."""
+"""Plain SQL for the few hot paths (API token lookup, activation, status reports, rate
+limits) where building an ORM query cost more than running it (docs/benchmarks.md): the SQL is
+written out once, and rows still become ordinary model instances with the same Python values
+the ORM would give (aware datetimes, UUIDs, JSON)."""
 
 from functools import cache
 
 from django.db import connection
+
+
+def fetch_one(sql: str, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def fetch_all(sql: str, params=()) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def execute(sql: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def db_value(model, field: str, value):
+    """`value` as the database wants it for `model.field` (a UUID is text on SQLite)."""
+    return model._meta.get_field(field).get_db_prep_value(value, connection)
 
 
 @cache
@@ -68,10 +89,9 @@ def insert(model, **values):
     are sent (the project has no receivers for these models)."""
     obj = model(**values)
     sql, fields = _insert_sql(model, connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        obj.pk = cursor.fetchone()[0]
+    obj.pk = fetch_one(
+        sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    )[0]
     obj._state.adding = False
     obj._state.db = connection.alias
     return obj

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from licensedesk.activation.models import Installation
 from licensedesk.audit.services import record
+from licensedesk.core import rows
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.ratelimit import RateLimited
 from licensedesk.monitoring.models import (
@@ -130,9 +131,7 @@ def health_for_token(secret: str) -> Reporter | None:
     every report, and building the ORM query cost more than running it."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_BY_TOKEN, [digest(secret)])
-        row = cursor.fetchone()
+    row = rows.fetch_one(_BY_TOKEN, [digest(secret)])
     return Reporter(*row) if row else None
 
 
@@ -211,28 +210,26 @@ class TokenGone(ServiceError):
 
 def _store_in_one_statement(health_id, report, state, reasons, now, digest=None):
     """Raises TokenGone or RateLimited when it stored nothing."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _STORE_REPORT,
-            {
-                "id": health_id,
-                "digest": digest,
-                "now": now,
-                "earliest": now - timedelta(seconds=MIN_REPORT_GAP),
-                "state": state,
-                "severity": SEVERITY[state],
-                "reasons": json.dumps(reasons),
-                "change_reasons": json.dumps(reasons[:20]),
-                "report": report.model_dump_json(),
-                "product_version": report.product_version,
-                "hostname": report.hostname,
-                "cpu": report.host.cpu_pct,
-                "memory": report.host.memory_pct,
-                "devices_total": report.devices.total,
-                "devices_offline": report.devices.offline,
-            },
-        )
-        last_report_at, state_since, found = cursor.fetchone()
+    last_report_at, state_since, found = rows.fetch_one(
+        _STORE_REPORT,
+        {
+            "id": health_id,
+            "digest": digest,
+            "now": now,
+            "earliest": now - timedelta(seconds=MIN_REPORT_GAP),
+            "state": state,
+            "severity": SEVERITY[state],
+            "reasons": json.dumps(reasons),
+            "change_reasons": json.dumps(reasons[:20]),
+            "report": report.model_dump_json(),
+            "product_version": report.product_version,
+            "hostname": report.hostname,
+            "cpu": report.host.cpu_pct,
+            "memory": report.host.memory_pct,
+            "devices_total": report.devices.total,
+            "devices_offline": report.devices.offline,
+        },
+    )
     if not found:
         raise TokenGone
     if state_since is None:  # found, not written: too soon after the last report
