@@ -5,9 +5,6 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from licensedesk import access
@@ -16,7 +13,6 @@ from licensedesk.catalog.models import Product
 from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.responses import too_many_requests
-from licensedesk.core.templatetags.ld import care_badge
 from licensedesk.customers.queries import chosen_customer
 from licensedesk.licenses import queries, services
 from licensedesk.licenses.forms import LicenseEditForm, RegisterForm
@@ -38,7 +34,6 @@ def license_list(request):
     licenses = queries.with_list_details(queries.find_licenses(request.user, request.GET))
     size = queries.parse_int(request.GET.get("size"))
     page = Paginator(licenses, size if size in PAGE_SIZES else 50).get_page(request.GET.get("page"))
-    _prepare_rows(page.object_list)
     context = {
         "page": page,
         "params": request.GET,
@@ -56,64 +51,6 @@ def license_list(request):
     if context["can_grant"]:
         context["license_users"] = access.license_users_of(request.user)
     return render(request, "licenses/license_list.html", context)
-
-
-def _link(name: str, placeholder):
-    """(prefix, suffix) of the URL `name` around its one argument."""
-    url = reverse(name, args=[placeholder])
-    prefix, _, suffix = url.rpartition(str(placeholder))
-    return prefix, suffix
-
-
-_ROW = (
-    '<tr><td><input type="checkbox" name="license_ids" value="{}" aria-label="Select {}"></td>'
-    '<td><a href="{}"><code>{}</code></a></td><td>{} {}</td><td>{}</td><td>{}</td>'
-    '<td class="nowrap">{} of {}</td><td>{}</td>'
-    '<td class="nowrap">{}<span class="badge {}">{}</span></td></tr>'
-)
-_UNSPECIFIED = mark_safe('<span class="muted">Unspecified</span>')  # noqa: S308 - a constant
-
-
-def _prepare_rows(licenses) -> None:
-    """Each row of the table as HTML (`lic.row`), escaped by format_html: rendering the same
-    markup through the template engine, a `{% url %}` and a dozen variables per row, was most
-    of the time of a 100-row page (docs/benchmarks.md)."""
-    detail, customer, group = (
-        _link("licenses:detail", "SLC"),
-        _link("customers:detail", 0),
-        _link("groups:detail", 0),
-    )
-    for lic in licenses:
-        status = lic.care_status
-        lic.row = format_html(
-            _ROW,
-            lic.pk,
-            lic.code,
-            f"{detail[0]}{lic.code}{detail[1]}",
-            lic.code,
-            lic.product.name,
-            lic.version.name,
-            format_html(
-                '<a href="{}">{}</a>',
-                f"{customer[0]}{lic.customer_id}{customer[1]}",
-                lic.customer.name,
-            )
-            if lic.customer_id
-            else _UNSPECIFIED,
-            Truncator(lic.description).chars(80),
-            lic.devices_used,
-            lic.device_licenses,
-            format_html_join(
-                "",
-                '<a href="{}" class="badge">{}</a> ',
-                ((f"{group[0]}{g.pk}{group[1]}", g.name) for g in lic.groups.all()),
-            ),
-            format_html("{} · {} ", lic.care_level, lic.care_ends_on.isoformat())
-            if lic.care_ends_on
-            else "",
-            care_badge(status),
-            care_status.LABELS[status],
-        )
 
 
 @access.license_role_required
