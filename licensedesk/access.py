@@ -58,53 +58,46 @@ def licenses_visible_to(user) -> QuerySet:
     return licenses
 
 
-@cache  # built once per kind of user: the columns come from the models
-def _visible_license_query(license_user: bool) -> str:
+def _license_models():
     from licensedesk.accounts.models import Organization
     from licensedesk.catalog.models import Product, ProductVersion
 
-    grants = LicenseGrant._meta.db_table
-    granted = (
-        f" AND EXISTS (SELECT 1 FROM {grants} g WHERE g.license_id = l.id AND g.user_id = %s)"
-        if license_user
-        else ""
+    return License, Product, ProductVersion, Organization, Customer
+
+
+@cache  # built once: the columns come from the models
+def _visible_license_query() -> str:
+    lic, product, version, organization, customer = _license_models()
+    columns = ", ".join(
+        rows.columns(model, alias) for model, alias in zip(_license_models(), "lpvoc", strict=True)
     )
     return (
-        f"SELECT {rows.columns(License, 'l')}, {rows.columns(Product, 'p')}, "
-        f"{rows.columns(ProductVersion, 'v')}, {rows.columns(Organization, 'o')}, "
-        f"{rows.columns(Customer, 'c')} "
-        f"FROM {License._meta.db_table} l "
-        f"JOIN {Product._meta.db_table} p ON p.id = l.product_id "
-        f"JOIN {ProductVersion._meta.db_table} v ON v.id = l.version_id "
-        f"JOIN {Organization._meta.db_table} o ON o.id = l.organization_id "
-        f"LEFT JOIN {Customer._meta.db_table} c ON c.id = l.customer_id "
-        f"WHERE l.code = %s AND l.organization_id = %s{granted}"
+        f"SELECT {columns} FROM {lic._meta.db_table} l "
+        f"JOIN {product._meta.db_table} p ON p.id = l.product_id "
+        f"JOIN {version._meta.db_table} v ON v.id = l.version_id "
+        f"JOIN {organization._meta.db_table} o ON o.id = l.organization_id "
+        f"LEFT JOIN {customer._meta.db_table} c ON c.id = l.customer_id "
+        f"JOIN {User._meta.db_table} u ON u.id = %s "
+        f"WHERE l.code = %s AND {license_visible_sql('l', 'u')}"
     )
 
 
 def visible_license(user, code: str) -> License | None:
-    """The license `code` if `user` may see it (the rule of `licenses_visible_to`; keep the
-    two in step), with its product, version, company and customer: one plain SQL query, for
-    the API's hot paths (activation), where building the ORM query cost more than running it."""
-    from licensedesk.accounts.models import Organization
-    from licensedesk.catalog.models import Product, ProductVersion
-
+    """The license `code` if `user` may see it (the rule as `license_visible_sql` states it),
+    with its product, version, company and customer: one plain SQL query, for the API's hot
+    paths (activation), where building the ORM query cost more than running it."""
     if not has_license_role(user):
         return None
-    license_user = user.role == Role.LICENSE_USER
-    params = [code, user.organization_id] + ([user.pk] if license_user else [])
-    row = rows.fetch_one(_visible_license_query(license_user), params)
+    row = rows.fetch_one(_visible_license_query(), [user.pk, code])
     if row is None:
         return None
-    parts, start = [], 0
-    for model in (License, Product, ProductVersion, Organization, Customer):
-        parts.append(row[start : start + rows.width(model)])
-        start += rows.width(model)
-    lic = rows.instance(License, parts[0])
-    lic.product = rows.instance(Product, parts[1])
-    lic.version = rows.instance(ProductVersion, parts[2])
-    lic.organization = rows.instance(Organization, parts[3])
-    lic.customer = rows.instance(Customer, parts[4]) if lic.customer_id is not None else None
+    lic, product, version, organization, customer = rows.split(row, *_license_models())
+    lic.product, lic.version, lic.organization, lic.customer = (
+        product,
+        version,
+        organization,
+        customer,
+    )
     return lic
 
 

@@ -57,13 +57,8 @@ def user_for_secret(secret: str) -> User | None:
     row = rows.fetch_one(_token_query(), [digest(secret)])
     if row is None:
         return None
-    token_end = rows.width(PersonalAccessToken)
-    user_end = token_end + rows.width(User)
-    token = rows.instance(PersonalAccessToken, row[:token_end])
-    user = rows.instance(User, row[token_end:user_end])
-    user.organization = (
-        rows.instance(Organization, row[user_end:]) if user.organization_id is not None else None
-    )
+    token, user, organization = rows.split(row, PersonalAccessToken, User, Organization)
+    user.organization = organization
     if not user.is_active or (user.organization and not user.organization.is_active):
         return None
     now = timezone.now()

@@ -70,6 +70,17 @@ def instance(model, values):
     return model.from_db(connection.alias, [f.attname for f in _fields(model)], values)
 
 
+def split(row, *models) -> list:
+    """Instances of `models` from a row that holds their `columns()` one after the other;
+    None for a model whose columns are all NULL (the missing side of a LEFT JOIN)."""
+    found, start = [], 0
+    for model in models:
+        values = row[start : start + width(model)]
+        start += width(model)
+        found.append(None if all(v is None for v in values) else instance(model, values))
+    return found
+
+
 @cache
 def _insert_sql(model, vendor: str) -> tuple[str, tuple]:
     quote = connection.ops.quote_name

@@ -30,6 +30,12 @@ def test_it_finds_exactly_the_licenses_the_rule_lets_the_user_see(world, license
         assert (found is not None) == expected, (who, lic.code)
 
 
+def test_a_deactivated_license_admin_finds_nothing(world, licenses):
+    world.license_admin.is_active = False
+    world.license_admin.save()
+    assert all(access.visible_license(world.license_admin, lic.code) is None for lic in licenses)
+
+
 def test_vendor_staff_sees_no_license_through_it(world, licenses):
     assert all(access.visible_license(world.staff, lic.code) is None for lic in licenses)
 
