@@ -73,6 +73,12 @@ def invalid(request, errors) -> JsonResponse:
     )
 
 
+def server_error(request) -> JsonResponse:
+    """500, the error logged with its trace; the client sees none of it."""
+    log.exception("API error on %s", request.path)
+    return problem(request, 500, "Something went wrong on our side.", "server_error")
+
+
 def install(api) -> None:
     @api.exception_handler(ServiceError)
     def service_error(request, exc: ServiceError):
@@ -106,6 +112,5 @@ def install(api) -> None:
         return problem(request, exc.status_code, str(exc))
 
     @api.exception_handler(Exception)
-    def server_error(request, exc):
-        log.exception("API error on %s", request.path)
-        return problem(request, 500, "Something went wrong on our side.", "server_error")
+    def unexpected(request, exc):
+        return server_error(request)

@@ -5,18 +5,20 @@ django-ninja's operation of the same path documents it in the OpenAPI schema and
 here. Measured: the ninja machinery (routing, parameter and auth plumbing) cost about a tenth
 of a report (docs/benchmarks.md)."""
 
-import logging
-
 import pydantic
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from licensedesk.api.problems import invalid, problem, too_many_requests, unauthenticated
+from licensedesk.api.problems import (
+    invalid,
+    problem,
+    server_error,
+    too_many_requests,
+    unauthenticated,
+)
 from licensedesk.core.ratelimit import RateLimited
 from licensedesk.monitoring import services
 from licensedesk.monitoring.reports import MAX_BYTES, StatusReport
-
-log = logging.getLogger(__name__)
 
 
 class _Refused(Exception):
@@ -71,5 +73,4 @@ def status_view(request, installation_id: int):
     try:
         return receive(request, installation_id)
     except Exception:
-        log.exception("API error on %s", request.path)
-        return problem(request, 500, "Something went wrong on our side.", "server_error")
+        return server_error(request)

@@ -42,3 +42,18 @@ def test_the_documented_operation_stores_like_the_view(rf, world):
     )
     assert report_status(request, inst.pk).status_code == 202
     assert Report.objects.filter(installation=inst).count() == 1
+
+
+def test_an_unexpected_error_is_a_500_problem_without_a_trace(client, world, monkeypatch):
+    from licensedesk.monitoring import services
+
+    inst, token = monitored(world.org, world.license_admin)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(services, "receive_report", broken)
+    response = post(client, inst, token, report())
+    assert response.status_code == 500
+    assert response.json()["code"] == "server_error"
+    assert b"secret internals" not in response.content and b"Traceback" not in response.content
