@@ -9,13 +9,12 @@ from django.views.decorators.http import require_POST
 
 from licensedesk import access
 from licensedesk.care import status as care_status
-from licensedesk.catalog.models import Product
 from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.responses import too_many_requests
-from licensedesk.customers.queries import chosen_customer
 from licensedesk.licenses import queries, services
 from licensedesk.licenses.forms import LicenseEditForm, RegisterForm
+from licensedesk.licenses.menus import menus_for
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -31,26 +30,28 @@ def _visible_license(request, code):
 
 @access.license_role_required
 def license_list(request):
-    licenses = queries.with_list_details(queries.find_licenses(request.user, request.GET))
+    menus = menus_for(request.user, chosen_customer=request.GET.get("customer"))
+    licenses = queries.with_list_details(
+        queries.find_licenses(request.user, request.GET, products=menus.products)
+    )
     size = queries.parse_int(request.GET.get("size"))
     page = Paginator(licenses, size if size in PAGE_SIZES else 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "params": request.GET,
-        "ordering": request.GET.get("ordering") or queries.DEFAULT_ORDERING,
-        "products": Product.objects.filter(kind=Product.Kind.EDITION),
-        "care_choices": care_status.CHOICES,
-        "customers": chosen_customer(request.user, request.GET.get("customer")),
-        "can_grant": access.can_manage_visibility(request.user),
-    }
-    # One query for both menus (filter by group; add the selected licenses to a group).
-    menu_fields = ("id", "name", "organization_id", "created_by_id")
-    groups = list(access.groups_visible_to(request.user).only(*menu_fields))
-    context["groups"] = groups
-    context["editable_groups"] = [g for g in groups if access.can_edit_group(request.user, g)]
-    if context["can_grant"]:
-        context["license_users"] = access.license_users_of(request.user)
-    return render(request, "licenses/license_list.html", context)
+    return render(
+        request,
+        "licenses/license_list.html",
+        {
+            "page": page,
+            "params": request.GET,
+            "ordering": request.GET.get("ordering") or queries.DEFAULT_ORDERING,
+            "products": menus.editions,
+            "care_choices": care_status.CHOICES,
+            "customers": menus.customers,
+            "can_grant": access.can_manage_visibility(request.user),
+            "groups": menus.groups,
+            "editable_groups": menus.editable_groups(request.user),
+            "license_users": menus.license_users,
+        },
+    )
 
 
 @access.license_role_required

@@ -179,7 +179,7 @@ def test_the_api_list_takes_the_same_queries_whatever_its_size(api, world):
     assert count_queries(client, "/api/v1/licenses?limit=100") == few
 
 
-@pytest.mark.parametrize("who, budget", [("license_admin", 8), ("license_user", 7)])
+@pytest.mark.parametrize("who, budget", [("license_admin", 6), ("license_user", 6)])
 def test_the_licenses_page_stays_within_its_query_budget(login, world, who, budget):
     # session, user, count, licenses, their groups, editions menu, groups menus (one query);
     # a License Admin also gets the License Users to grant to

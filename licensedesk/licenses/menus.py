@@ -1,0 +1,85 @@
+"""The menus of the Licenses page (products, groups, License Users to grant to, the chosen
+customer), loaded in one query: four small lists each cost a round trip and Django's query
+building, more than the rows themselves (docs/benchmarks.md)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import CharField, F, IntegerField, Value
+
+from licensedesk import access
+from licensedesk.catalog.models import Product
+from licensedesk.customers.models import Customer
+from licensedesk.groups.models import LicenseGroup
+
+
+@dataclass
+class Menus:
+    products: list = field(default_factory=list)  # every product of the catalog
+    groups: list = field(default_factory=list)
+    license_users: list = field(default_factory=list)
+    customers: list = field(default_factory=list)  # the chosen customer, if any
+
+    @property
+    def editions(self) -> list:
+        return [p for p in self.products if p.kind == Product.Kind.EDITION]
+
+    def editable_groups(self, user) -> list:
+        return [g for g in self.groups if access.can_edit_group(user, g)]
+
+
+def _text(value: str = "") -> Value:
+    return Value(value, output_field=CharField())
+
+
+def _branch(queryset, menu: str, *, name="name", a=None, b=None, n=None):
+    """One branch of the UNION: (menu, id, name, a, b, n) whatever the model."""
+    return queryset.order_by().values(
+        m=_text(menu),
+        i=F("pk"),
+        t=F(name),
+        a=F(a) if a else _text(),
+        b=F(b) if b else _text(),
+        n=F(n) if n else Value(None, output_field=IntegerField()),
+    )
+
+
+def _customer_id(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _order(row) -> tuple:
+    """Each menu in its model's order: users by last name, first name, email; the rest by name."""
+    if row["m"] == "u":
+        return (row["m"], row["a"].casefold(), row["t"].casefold(), row["b"])
+    return (row["m"], row["t"].casefold(), row["i"])
+
+
+def menus_for(user, chosen_customer=None) -> Menus:
+    """Everything the Licenses page offers to choose from, as `user` may see it."""
+    branches = [
+        _branch(Product.objects.all(), "p", a="code", b="kind"),
+        _branch(access.groups_visible_to(user), "g", n="created_by_id"),
+    ]
+    if access.can_manage_visibility(user):
+        users = access.license_users_of(user)
+        branches.append(_branch(users, "u", name="first_name", a="last_name", b="email"))
+    customer_id = _customer_id(chosen_customer)
+    if customer_id is not None:
+        branches.append(_branch(access.customers_visible_to(user).filter(pk=customer_id), "c"))
+    menus, org = Menus(), user.organization_id
+    rows = branches[0].union(*branches[1:], all=True)
+    for row in sorted(rows, key=_order):
+        menu, pk, name, a, b, n = (row[k] for k in "mitabn")
+        if menu == "p":
+            menus.products.append(Product(pk=pk, name=name, code=a, kind=b))
+        elif menu == "g":
+            menus.groups.append(
+                LicenseGroup(pk=pk, name=name, organization_id=org, created_by_id=n)
+            )
+        elif menu == "u":
+            menus.license_users.append(
+                access.User(pk=pk, first_name=name, last_name=a, email=b, organization_id=org)
+            )
+        else:
+            menus.customers.append(Customer(pk=pk, name=name, organization_id=org))
+    return menus
