@@ -36,10 +36,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from inprocess import allow_test_client  # noqa: E402
 
 from licensedesk.accounts.models import Organization, Role, User  # noqa: E402
 from licensedesk.groups.models import LicenseGroup, Membership  # noqa: E402
@@ -189,12 +189,7 @@ def main():
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()
-    setup_test_environment()  # lets the test Client run; DEBUG stays as configured
-    # No collectstatic manifest here (as in the tests); the storage is not what is measured.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    allow_test_client()
     org = seed(args.reseed)
     LicenseGroup.objects.filter(organization=org).delete()
     admin = User.objects.get(email=ADMIN_EMAIL)

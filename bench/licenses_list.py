@@ -39,12 +39,9 @@ import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    override_settings,
-    setup_test_environment,
-)
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from inprocess import allow_test_client, templates_recorded  # noqa: E402
 
 from licensedesk.accounts.models import User  # noqa: E402
 
@@ -231,7 +228,7 @@ def measure_page(client, params, reps):
         response = client.get(url, params)
         times.append(time.perf_counter() - t)
         assert response.status_code == 200
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureQueriesContext(connection) as ctx, templates_recorded():
         response = client.get(url, params)
     page = response.context["page"]
     return times, [q["sql"] for q in ctx.captured_queries], page.paginator.count, len(page)
@@ -418,14 +415,7 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("DATABASE_URL must point at the PostgreSQL database of bench/seed_licenses.py")
 
-    setup_test_environment()
-    # Static files: no collectstatic manifest is needed to render a page here.
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
+    allow_test_client()
     for name in args.variant:
         VARIANTS[name]()
     apply_pg_settings(args.pg_set)

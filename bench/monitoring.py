@@ -322,16 +322,9 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
-    from django.test.utils import setup_test_environment
+    from inprocess import allow_test_client
 
-    setup_test_environment()  # lets the test Client run; DEBUG stays as configured
-    from django.conf import settings
-
-    # No collectstatic manifest here (as in the tests); the storage is not what is measured.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    allow_test_client()
     started = time.perf_counter()
     admin, pairs = seed()
     print(f"seeded {len(pairs):,} monitored installations in {time.perf_counter() - started:.1f} s")

@@ -6,7 +6,7 @@ from licensedesk import access
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers import queries, services
 from licensedesk.customers.forms import CustomerForm
-from licensedesk.licenses.queries import find_licenses, with_list_details
+from licensedesk.licenses.queries import LicensePaginator, find_licenses
 
 
 @access.license_role_required
@@ -50,8 +50,8 @@ def _visible_customer(request, customer_id):
 @access.license_role_required
 def customer_detail(request, customer_id):
     customer = _visible_customer(request, customer_id)
-    licenses = with_list_details(find_licenses(request.user, {"customer": customer.pk}))
-    page = Paginator(licenses, 50).get_page(request.GET.get("page"))
+    licenses = find_licenses(request.user, {"customer": customer.pk})
+    page = LicensePaginator(licenses, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "customers/customer_detail.html",

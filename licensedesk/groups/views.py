@@ -7,7 +7,7 @@ from licensedesk import access
 from licensedesk.core.errors import ServiceError
 from licensedesk.groups import queries, services
 from licensedesk.groups.forms import GroupForm
-from licensedesk.licenses.queries import find_licenses, parse_int, with_list_details
+from licensedesk.licenses.queries import LicensePaginator, find_licenses, parse_int
 
 
 def _visible_group(request, group_id):
@@ -86,8 +86,8 @@ def group_edit(request, group_id):
 @access.license_role_required
 def group_detail(request, group_id):
     group = _visible_group(request, group_id)
-    licenses = with_list_details(find_licenses(request.user, {"group": group.pk}))
-    page = Paginator(licenses, 50).get_page(request.GET.get("page"))
+    licenses = find_licenses(request.user, {"group": group.pk})
+    page = LicensePaginator(licenses, 50).get_page(request.GET.get("page"))
     context = {
         "group": group,
         "page": page,

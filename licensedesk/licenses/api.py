@@ -2,12 +2,24 @@ from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import paginate
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from licensedesk import access
 from licensedesk.licenses import codes, queries, services
 
 router = Router(tags=["licenses"])
+
+
+class LicensePages(LimitOffsetPagination):
+    """limit/offset pages of `find_licenses`, each cut before it is joined (as on the page)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        start = pagination.offset
+        stop = start + min(pagination.limit, self.max_limit)
+        return {
+            self.items_attribute: queries.rows_between(queryset, start, stop),
+            "count": self._items_count(queryset),
+        }
 
 
 class ProductOut(Schema):
@@ -122,7 +134,7 @@ def _visible(request, slc):
 
 
 @router.get("", response=list[LicenseOut])
-@paginate
+@paginate(LicensePages)
 def list_licenses(
     request,
     search: str = "",
@@ -144,7 +156,7 @@ def list_licenses(
         "group": group,
         "ordering": ordering,
     }
-    return queries.with_list_details(queries.find_licenses(request.auth, params))
+    return queries.find_licenses(request.auth, params)
 
 
 @router.post("", response={201: LicenseOut})

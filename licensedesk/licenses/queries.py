@@ -3,6 +3,7 @@ so all three show exactly the same rows."""
 
 from datetime import date
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 
 from licensedesk import access
@@ -112,3 +113,24 @@ def with_list_details(licenses):
     return licenses.select_related("product", "version", "customer").prefetch_related(
         Prefetch("groups", queryset=LicenseGroup.objects.only("id", "name").order_by("name"))
     )
+
+
+def rows_between(licenses, start: int, stop: int):
+    """Rows start..stop of `licenses` (as `find_licenses` gives them) with their list details.
+    The page is cut on the licenses alone and only its rows are joined with their product,
+    version and customer: given the joined query, PostgreSQL joins every match before
+    sorting (2,331 matches of a customer search: 48 ms for a page instead of 24 ms)."""
+    page = licenses.values("pk")[start:stop]
+    return with_list_details(License.objects.filter(pk__in=page)).order_by(*licenses.query.order_by)
+
+
+class LicensePaginator(Paginator):
+    """Pages of `find_licenses`, each cut before it is joined (see `rows_between`)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        stop = start + self.per_page
+        if stop + self.orphans >= self.count:
+            stop = self.count
+        return self._get_page(rows_between(self.object_list, start, stop), number, self)

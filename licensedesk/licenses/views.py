@@ -1,7 +1,6 @@
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,11 +30,10 @@ def _visible_license(request, code):
 @access.license_role_required
 def license_list(request):
     menus = menus_for(request.user, chosen_customer=request.GET.get("customer"))
-    licenses = queries.with_list_details(
-        queries.find_licenses(request.user, request.GET, products=menus.products)
-    )
+    licenses = queries.find_licenses(request.user, request.GET, products=menus.products)
     size = queries.parse_int(request.GET.get("size"))
-    page = Paginator(licenses, size if size in PAGE_SIZES else 50).get_page(request.GET.get("page"))
+    paginator = queries.LicensePaginator(licenses, size if size in PAGE_SIZES else 50)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "licenses/license_list.html",

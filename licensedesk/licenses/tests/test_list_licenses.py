@@ -212,3 +212,39 @@ def test_a_row_shows_and_escapes_everything_it_lists(login, world):
     assert f"Plus · {(TODAY + timedelta(30)).isoformat()} " in html
     assert '<span class="badge warn">Ends within 90 days</span>' in html
     assert f'value="{unspecified.pk}"' in html and '<span class="muted">Unspecified</span>' in html
+
+
+@pytest.mark.parametrize("ordering", ["customer", "-product", "care_end", "-devices", "slc"])
+@pytest.mark.parametrize("who", ["license_admin", "license_user"])
+def test_pages_cut_before_their_details_are_joined_keep_the_order_and_the_rules(
+    login, api, world, who, ordering
+):
+    # Pages are cut on the bare licenses, then loaded with product, version and customer:
+    # walking the pages must give the whole listing in its order, each license once, and
+    # only what the viewer may see.
+    customers = [factories.customer(world.org, name) for name in ("Zeta", "Alpha", "Mid")]
+    expert = factories.product("E01", "Expert")
+    for i in range(33):
+        factories.registered(
+            world.org,
+            cust=customers[i % 3] if i % 4 else None,
+            prod=expert if i % 2 else None,
+            care_ends_on=TODAY + timedelta(i % 5),
+            grant_to=[world.license_user] if i % 3 else [],
+        )
+    factories.registered(world.other_org, grant_to=[world.outsider_user])
+    user = getattr(world, who)
+    client = login(user)
+    whole = codes_of(client, f"?ordering={ordering}&size=100")
+    assert len(whole) == (33 if who == "license_admin" else 22)
+    pages = range(1, 2 + (len(whole) - 1) // 25)
+    walked = [c for n in pages for c in codes_of(client, f"?ordering={ordering}&size=25&page={n}")]
+    assert walked == whole
+    by_api = [
+        c
+        for offset in (0, 10, 20, 30)
+        for c in api_codes(api(user), f"?ordering={ordering}&limit=10&offset={offset}")
+    ]
+    assert by_api == whole
+    row = client.get(f"/licenses/?ordering={ordering}&size=10&page=2").context["page"][0]
+    assert row.product.name in ("Corporate", "Expert") and row.version.name == "2025 R1"
