@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.care.models import CareFiring, CareReminder, ReminderLead
+from licensedesk.core import plans
 from licensedesk.groups.models import Membership
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events
@@ -101,6 +102,7 @@ def scan(today: date | None = None) -> dict:
 
     today = today or timezone.localdate()
     fired = 0
+    plans.generic_plans_until_commit()  # the foreign-key checks of firings and deliveries
     with connection.cursor() as cursor:
         for lead in ReminderLead.objects.values_list("days", flat=True).distinct():
             fired += _fire_reminders(cursor, lead, today)

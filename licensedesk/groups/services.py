@@ -4,6 +4,7 @@ from django.db import IntegrityError, connection, transaction
 
 from licensedesk import access
 from licensedesk.audit.services import record
+from licensedesk.core import plans
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.groups.models import LicenseGroup, Membership
 from licensedesk.licenses import codes
@@ -106,6 +107,7 @@ def _add(group, license_ids, user) -> int:
     license_ids = list(license_ids)
     if not license_ids:
         return 0
+    plans.generic_plans_until_commit()  # the memberships' foreign-key checks
     if connection.vendor == "postgresql":
         # One set-based statement: building and sending 10,000 model instances through
         # bulk_create costs far more than the insert itself.
@@ -264,6 +266,7 @@ def grant_group(admin, group, user_id, request=None) -> int:
         .values_list("pk", flat=True)
     )
     before = LicenseGrant.objects.filter(user=user).count()
+    plans.generic_plans_until_commit()  # the grants' foreign-key checks
     for chunk in _chunks(members):
         LicenseGrant.objects.bulk_create(
             [LicenseGrant(license_id=pk, user=user, granted_by=admin) for pk in chunk],

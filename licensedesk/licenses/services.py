@@ -8,7 +8,7 @@ from django.utils import timezone
 from licensedesk import access
 from licensedesk.accounts.models import Role
 from licensedesk.audit.services import record
-from licensedesk.core import ratelimit
+from licensedesk.core import plans, ratelimit
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.customers.services import customer_for, get_or_create_customer
 from licensedesk.groups.models import Membership
@@ -255,6 +255,7 @@ def bulk_grant(admin, license_ids, user_id, grant: bool, request=None) -> int:
             for pk in licenses
             if pk not in existing
         ]
+        plans.generic_plans_until_commit()  # the grants' foreign-key checks
         LicenseGrant.objects.bulk_create(new, ignore_conflicts=True)
         changed = len(new)
     else:
