@@ -7,7 +7,12 @@ from licensedesk import access
 from licensedesk.core.errors import ServiceError
 from licensedesk.groups import queries, services
 from licensedesk.groups.forms import GroupForm
-from licensedesk.licenses.queries import LicensePaginator, find_licenses, parse_int
+from licensedesk.licenses.queries import (
+    LicensePaginator,
+    counted_while_sorted,
+    find_licenses,
+    parse_int,
+)
 
 
 def _visible_group(request, group_id):
@@ -87,7 +92,8 @@ def group_edit(request, group_id):
 def group_detail(request, group_id):
     group = _visible_group(request, group_id)
     licenses = find_licenses(request.user, {"group": group.pk})
-    page = LicensePaginator(licenses, 50).get_page(request.GET.get("page"))
+    one_pass = counted_while_sorted(request.user, {})
+    page = LicensePaginator(licenses, 50, one_pass=one_pass).get_page(request.GET.get("page"))
     context = {
         "group": group,
         "page": page,

@@ -11,11 +11,16 @@ router = Router(tags=["licenses"])
 
 
 class LicensePages(LimitOffsetPagination):
-    """limit/offset pages of `find_licenses`, each cut before it is joined (as on the page)."""
+    """limit/offset pages of `find_licenses`, each cut before it is joined and, where
+    `counted_while_sorted`, counted in the same query (as on the Licenses page)."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         start = pagination.offset
         stop = start + min(pagination.limit, self.max_limit)
+        if queries.counted_while_sorted(request.auth, params):
+            ids, total = queries.ids_and_total(queryset, start, stop)
+            if ids:
+                return {self.items_attribute: queries.rows_with_ids(ids), "count": total}
         return {
             self.items_attribute: queries.rows_between(queryset, start, stop),
             "count": self._items_count(queryset),

@@ -4,9 +4,10 @@ so all three show exactly the same rows."""
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Window
 
 from licensedesk import access
+from licensedesk.accounts.models import Role
 from licensedesk.care import status as care_status
 from licensedesk.catalog.models import Product
 from licensedesk.customers.models import Customer
@@ -37,7 +38,7 @@ def find_licenses(user, params, products=None):
     of ORDERINGS, optionally prefixed with "-"). `products`: the catalog, if the caller has
     it already (the Licenses page loads it for its menu), so a search needn't ask for it."""
     licenses = access.licenses_visible_to(user)
-    search = " ".join(str(params.get("search") or params.get("q") or "").split())[:100]
+    search = search_of(params)
     if search:
         licenses = licenses.filter(pk__in=_matching_ids(user.organization_id, search, products))
     customer = params.get("customer")
@@ -65,6 +66,11 @@ def find_licenses(user, params, products=None):
     if group is not None:
         licenses = licenses.filter(memberships__group_id=group)
     return licenses.order_by(*ordering_of(params.get("ordering")))
+
+
+def search_of(params) -> str:
+    """The search term of a listing's parameters, spaces tidied, at most 100 characters."""
+    return " ".join(str(params.get("search") or params.get("q") or "").split())[:100]
 
 
 def parse_date(value):
@@ -124,8 +130,55 @@ def rows_between(licenses, start: int, stop: int):
     return with_list_details(License.objects.filter(pk__in=page)).order_by(*licenses.query.order_by)
 
 
+def counted_while_sorted(user, params) -> bool:
+    """Whether a listing's matches are few enough to count them in the pass that sorts them
+    (`ids_and_total`): a License User's (at most their grants) and a search's (at most its
+    matches). A License Admin's whole list is counted apart, so that its page is read from an
+    index in order without visiting the other 100,000 licenses."""
+    return user.role == Role.LICENSE_USER or bool(search_of(params))
+
+
+def ids_and_total(licenses, start: int, stop: int) -> tuple[list[int], int]:
+    """The ids of rows start..stop of `licenses` and how many there are in all, in one query
+    (`COUNT(*) OVER ()`): one pass over the matches instead of one to count and one to sort
+    (a License User's 2,000 granted licenses: 2,000 lookups instead of 4,000). The total is 0
+    when the range lies past the end."""
+    rows = list(
+        licenses.annotate(total_matches=Window(Count("*"))).values_list("pk", "total_matches")[
+            start:stop
+        ]
+    )
+    return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
+
+
+def rows_with_ids(ids: list[int]) -> list:
+    """These licenses with their list details, in the order of `ids`."""
+    position = {pk: i for i, pk in enumerate(ids)}
+    rows = with_list_details(License.objects.filter(pk__in=ids))
+    return sorted(rows, key=lambda lic: position[lic.pk])
+
+
 class LicensePaginator(Paginator):
-    """Pages of `find_licenses`, each cut before it is joined (see `rows_between`)."""
+    """Pages of `find_licenses`, each cut before it is joined (see `rows_between`); with
+    `one_pass` (see `counted_while_sorted`), counted in the query that cuts it."""
+
+    def __init__(self, object_list, per_page, *, one_pass=False):
+        super().__init__(object_list, per_page)
+        self.one_pass = one_pass
+
+    def get_page(self, number):
+        if not self.one_pass:
+            return super().get_page(number)
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        start = (number - 1) * self.per_page
+        ids, total = ids_and_total(self.object_list, start, start + self.per_page)
+        if not ids:  # nothing at all, or past the last page: count, then show the last
+            return super().get_page(number)
+        self.count = total
+        return self._get_page(rows_with_ids(ids), number, self)
 
     def page(self, number):
         number = self.validate_number(number)

@@ -32,7 +32,11 @@ def license_list(request):
     menus = menus_for(request.user, chosen_customer=request.GET.get("customer"))
     licenses = queries.find_licenses(request.user, request.GET, products=menus.products)
     size = queries.parse_int(request.GET.get("size"))
-    paginator = queries.LicensePaginator(licenses, size if size in PAGE_SIZES else 50)
+    paginator = queries.LicensePaginator(
+        licenses,
+        size if size in PAGE_SIZES else 50,
+        one_pass=queries.counted_while_sorted(request.user, request.GET),
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

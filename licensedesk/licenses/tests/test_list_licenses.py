@@ -207,7 +207,8 @@ def test_a_row_shows_and_escapes_everything_it_lists(login, world):
     assert f'<a href="/licenses/{lic.code}/"><code>{lic.code}</code></a>' in html
     assert f'<a href="/customers/{cust.pk}/">Harbour &lt;Hotel&gt;</a>' in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
-    assert "x" * 100 not in html  # the description is cut at 80 characters
+    shown = "&lt;script&gt;alert(1)&lt;/script&gt;" + "x" * (79 - 25) + "…<"
+    assert shown in html  # the description is cut at 80 characters
     assert f'<a href="/groups/{group.pk}/" class="badge">North &amp; South</a>' in html
     assert f"Plus · {(TODAY + timedelta(30)).isoformat()} " in html
     assert '<span class="badge warn">Ends within 90 days</span>' in html
@@ -237,6 +238,9 @@ def test_pages_cut_before_their_details_are_joined_keep_the_order_and_the_rules(
     client = login(user)
     whole = codes_of(client, f"?ordering={ordering}&size=100")
     assert len(whole) == (33 if who == "license_admin" else 22)
+    # in the order the License Admin's listing (counted apart, sorted by the database) has
+    in_order = codes_of(login(world.license_admin), f"?ordering={ordering}&size=100")
+    assert whole == [code for code in in_order if code in set(whole)]
     pages = range(1, 2 + (len(whole) - 1) // 25)
     walked = [c for n in pages for c in codes_of(client, f"?ordering={ordering}&size=25&page={n}")]
     assert walked == whole
@@ -248,3 +252,28 @@ def test_pages_cut_before_their_details_are_joined_keep_the_order_and_the_rules(
     assert by_api == whole
     row = client.get(f"/licenses/?ordering={ordering}&size=10&page=2").context["page"][0]
     assert row.product.name in ("Corporate", "Expert") and row.version.name == "2025 R1"
+
+
+@pytest.mark.parametrize("who, query", [("license_user", ""), ("license_admin", "search=M01")])
+def test_a_listing_counted_while_sorted_gives_the_same_pages_and_totals(
+    login, api, world, who, query
+):
+    # A License User's listing and a search count their matches in the query that sorts
+    # them: the totals, the pages and a page past the end must be what a count gives.
+    for i in range(30):
+        factories.registered(world.org, grant_to=[world.license_user] if i % 10 else [])
+    factories.registered(world.other_org, grant_to=[world.outsider_user])
+    user = getattr(world, who)
+    expected = 27 if who == "license_user" else 30
+    client = login(user)
+    pages = [client.get(f"/licenses/?{query}&size=25&page={n}").context["page"] for n in (1, 2)]
+    assert [p.paginator.count for p in pages] == [expected, expected]
+    assert [len(p) for p in pages] == [25, expected - 25]
+    beyond = client.get(f"/licenses/?{query}&size=25&page=99").context["page"]
+    assert beyond.number == 2 and [x.code for x in beyond] == [x.code for x in pages[1]]
+    body = api(user).get(f"/api/v1/licenses?{query}&limit=10&offset=20").json()
+    assert body["count"] == expected
+    assert [i["slc"] for i in body["items"]] == codes_of(client, f"?{query}&size=100")[20:30]
+    empty = api(user).get(f"/api/v1/licenses?{query}&limit=10&offset=500").json()
+    assert (empty["count"], empty["items"]) == (expected, [])
+    assert codes_of(client, f"?{query}&customer=none&product=X99") == []
