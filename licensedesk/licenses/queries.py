@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Window
+from django.utils.functional import cached_property
 
 from licensedesk import access
 from licensedesk.accounts.models import Role
@@ -160,25 +161,40 @@ def rows_with_ids(ids: list[int]) -> list:
 
 class LicensePaginator(Paginator):
     """Pages of `find_licenses`, each cut before it is joined (see `rows_between`); with
-    `one_pass` (see `counted_while_sorted`), counted in the query that cuts it."""
+    `one_pass` (see `counted_while_sorted`), counted in the query that cuts it. Otherwise a
+    count stops past COUNT_CAP matches, or past the page asked for if that is further: the
+    License Admin of 100,000 licenses reads "more than 10,000" instead of waiting for all
+    of them to be counted, and Next still leads on from any page."""
+
+    COUNT_CAP = 10_000
 
     def __init__(self, object_list, per_page, *, one_pass=False):
         super().__init__(object_list, per_page)
         self.one_pass = one_pass
+        self.count_limit = self.COUNT_CAP
+        self.more_than = None  # the count's limit, when there are more matches than that
+
+    @cached_property
+    def count(self):
+        found = self.object_list.order_by()[: self.count_limit + 1].count()
+        if found > self.count_limit:
+            self.more_than = self.count_limit
+        return found
 
     def get_page(self, number):
+        try:
+            asked = max(int(number), 1)
+        except (TypeError, ValueError):
+            asked = 1
+        self.count_limit = max(self.COUNT_CAP, asked * self.per_page)
         if not self.one_pass:
             return super().get_page(number)
-        try:
-            number = max(int(number), 1)
-        except (TypeError, ValueError):
-            number = 1
-        start = (number - 1) * self.per_page
+        start = (asked - 1) * self.per_page
         ids, total = ids_and_total(self.object_list, start, start + self.per_page)
         if not ids:  # nothing at all, or past the last page: count, then show the last
             return super().get_page(number)
         self.count = total
-        return self._get_page(rows_with_ids(ids), number, self)
+        return self._get_page(rows_with_ids(ids), asked, self)
 
     def page(self, number):
         number = self.validate_number(number)

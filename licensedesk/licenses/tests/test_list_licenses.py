@@ -277,3 +277,24 @@ def test_a_listing_counted_while_sorted_gives_the_same_pages_and_totals(
     empty = api(user).get(f"/api/v1/licenses?{query}&limit=10&offset=500").json()
     assert (empty["count"], empty["items"]) == (expected, [])
     assert codes_of(client, f"?{query}&customer=none&product=X99") == []
+
+
+def test_a_long_listing_is_counted_only_as_far_as_needed(login, world, monkeypatch):
+    # A License Admin's whole list is counted up to a cap (or up to the page asked for):
+    # the page says "more than", and Next still leads to every license.
+    from licensedesk.licenses.queries import LicensePaginator
+
+    monkeypatch.setattr(LicensePaginator, "COUNT_CAP", 5)
+    for _ in range(30):
+        factories.registered(world.org)
+    client = login(world.license_admin)
+    first = client.get("/licenses/?size=25")
+    assert "Page 1 · more than 25 in all" in first.content.decode()
+    assert first.context["page"].has_next() and len(first.context["page"]) == 25
+    second = client.get("/licenses/?size=25&page=2")
+    assert "Page 2 of 2 · 30 in all" in second.content.decode()
+    walked = [x.code for x in first.context["page"]] + [x.code for x in second.context["page"]]
+    assert sorted(walked) == sorted(codes_of(client, "?size=100"))
+    assert len(set(walked)) == 30
+    # a search is counted whole, in the query that sorts it
+    assert "30 in all" in client.get("/licenses/?size=25&search=M01").content.decode()
