@@ -79,7 +79,7 @@ class LicenseOut(Schema):
 
     @staticmethod
     def resolve_groups(obj):
-        return list(obj.groups.all())
+        return queries.groups_listed(obj)
 
     @staticmethod
     def resolve_care(obj):

@@ -2,8 +2,10 @@
 so all three show exactly the same rows."""
 
 from datetime import date
+from functools import cache
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, Window
 from django.utils.functional import cached_property
 
@@ -11,6 +13,7 @@ from licensedesk import access
 from licensedesk.accounts.models import Role
 from licensedesk.care import status as care_status
 from licensedesk.catalog.models import Product
+from licensedesk.core import rows
 from licensedesk.customers.models import Customer
 from licensedesk.licenses.models import License
 
@@ -152,11 +155,63 @@ def ids_and_total(licenses, start: int, stop: int) -> tuple[list[int], int]:
     return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@cache  # written once: the columns come from the models
+def _rows_sql() -> str:
+    from licensedesk.catalog.models import ProductVersion
+
+    models = (License, Product, ProductVersion, Customer)
+    selected = ", ".join(rows.columns(m, a) for m, a in zip(models, "lpvc", strict=True))
+    return (
+        f"SELECT {selected} FROM {_table(License)} l "
+        f"JOIN {_table(Product)} p ON p.id = l.product_id "
+        f"JOIN {_table(ProductVersion)} v ON v.id = l.version_id "
+        f"LEFT JOIN {_table(Customer)} c ON c.id = l.customer_id "
+        "WHERE l.id IN ({})"
+    )
+
+
+@cache
+def _groups_sql() -> str:
+    from licensedesk.groups.models import LicenseGroup, Membership
+
+    return (
+        f"SELECT m.license_id, g.id, g.name FROM {_table(Membership)} m "
+        f"JOIN {_table(LicenseGroup)} g ON g.id = m.group_id "
+        "WHERE m.license_id IN ({}) ORDER BY g.name, g.id"
+    )
+
+
 def rows_with_ids(ids: list[int]) -> list:
-    """These licenses with their list details, in the order of `ids`."""
-    position = {pk: i for i, pk in enumerate(ids)}
-    rows = with_list_details(License.objects.filter(pk__in=ids))
-    return sorted(rows, key=lambda lic: position[lic.pk])
+    """These licenses (ids the caller may see) with their list details, in the order of
+    `ids`: product, version, customer and groups (`listed_groups`), in two plain queries
+    written once, for the pages that cut their ids in one pass (`ids_and_total`), where
+    building the ORM's queries cost more than running them (docs/benchmarks.md)."""
+    from licensedesk.catalog.models import ProductVersion
+    from licensedesk.groups.models import LicenseGroup
+
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    found = {}
+    for row in rows.fetch_all(_rows_sql().format(marks), ids):
+        lic, lic.product, lic.version, lic.customer = rows.split(
+            row, License, Product, ProductVersion, Customer
+        )
+        lic.listed_groups = []
+        found[lic.pk] = lic
+    for license_id, group_id, name in rows.fetch_all(_groups_sql().format(marks), ids):
+        found[license_id].listed_groups.append(LicenseGroup(pk=group_id, name=name))
+    return [found[pk] for pk in ids if pk in found]
+
+
+def groups_listed(lic) -> list:
+    """A listed license's groups: loaded with the row (`rows_with_ids`) or prefetched."""
+    listed = getattr(lic, "listed_groups", None)
+    return listed if listed is not None else list(lic.groups.all())
 
 
 class LicensePaginator(Paginator):

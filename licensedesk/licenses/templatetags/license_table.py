@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from licensedesk.care import status as care_status
 from licensedesk.core.templatetags.ld import care_badge
+from licensedesk.licenses.queries import groups_listed
 
 register = template.Library()
 
@@ -58,7 +59,7 @@ def license_row(lic):
     )
     groups = "".join(
         f'<a href="{_url("groups:detail", 0, g.pk)}" class="badge">{_e(g.name)}</a> '
-        for g in lic.groups.all()
+        for g in groups_listed(lic)
     )
     care = f"{_e(lic.care_level)} · {lic.care_ends_on.isoformat()} " if lic.care_ends_on else ""
     return mark_safe(  # noqa: S308 - every value above is escaped
