@@ -58,6 +58,12 @@ def licenses_visible_to(user) -> QuerySet:
     return licenses
 
 
+def granted_license_ids(user) -> QuerySet:
+    """The ids of the licenses granted to `user` (a License User sees exactly those of them
+    that belong to the company: always combine with `licenses_visible_to`)."""
+    return LicenseGrant.objects.filter(user_id=user.pk).values("license_id")
+
+
 def _license_models():
     from licensedesk.accounts.models import Organization
     from licensedesk.catalog.models import Product, ProductVersion

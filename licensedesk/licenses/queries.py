@@ -44,6 +44,11 @@ def find_licenses(user, params, products=None):
     licenses = access.licenses_visible_to(user)
     search = search_of(params)
     if search:
+        if user.role == Role.LICENSE_USER:
+            # The same rule again, as a set: PostgreSQL then looks for a License User's
+            # matches among their grants (5,000 grants, a customer search: 52 ms) instead of
+            # walking the company's licenses against the materialised matches (2.4 s).
+            licenses = licenses.filter(pk__in=access.granted_license_ids(user))
         licenses = licenses.filter(pk__in=_matching_ids(user.organization_id, search, products))
     customer = params.get("customer")
     if customer == "none":

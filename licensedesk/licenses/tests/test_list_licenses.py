@@ -315,3 +315,16 @@ def test_a_long_listing_is_counted_only_as_far_as_needed(login, world, monkeypat
     assert len(set(walked)) == 30
     # a search is counted whole, in the query that sorts it
     assert "30 in all" in client.get("/licenses/?size=25&search=M01").content.decode()
+
+
+@pytest.mark.parametrize("search", ["Harbour", "lobby", "M01", "Expert", "nothing-like-it"])
+def test_a_license_users_search_finds_what_an_admins_finds_among_their_grants(
+    login, world, licenses, search
+):
+    for name in ("active", "expired", "none"):
+        LicenseGrant.objects.create(license=licenses[name], user=world.license_user)
+    factories.registered(world.other_org, description="Lobby", grant_to=[world.outsider_user])
+    granted = {licenses[n].code for n in ("active", "expired", "none")}
+    everything = codes_of(login(world.license_admin), f"?search={search}")
+    mine = codes_of(login(world.license_user), f"?search={search}")
+    assert mine == [code for code in everything if code in granted]
