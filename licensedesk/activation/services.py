@@ -17,7 +17,7 @@ from licensedesk.activation import signing
 from licensedesk.activation.models import Activation, ActiveDevice, IdempotencyKey, Installation
 from licensedesk.audit.services import record
 from licensedesk.care.status import today
-from licensedesk.core import rows
+from licensedesk.core import plans, rows
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events
@@ -103,6 +103,7 @@ def activate(user, lic: License, data: bytes, *, via="web", idempotency_key=None
         ) from exc
 
 
+MANY_DEVICES = 100  # a statement more pays off above this (the API plans generically anyway)
 DEVICE_COLUMNS = ("hardware_id", "mac", "manufacturer", "model", "name", "type")
 
 
@@ -112,6 +113,8 @@ def _insert_devices(installation, devices, now) -> None:
     times as long; elsewhere with bulk_create."""
     if not devices:
         return
+    if len(devices) >= MANY_DEVICES:  # their foreign-key checks at COMMIT
+        plans.generic_plans_until_commit()
     connection = connections[router.db_for_write(ActiveDevice)]
     if connection.vendor != "postgresql":
         ActiveDevice.objects.bulk_create(

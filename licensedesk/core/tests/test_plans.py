@@ -66,3 +66,23 @@ def test_a_new_group_checks_its_memberships_foreign_keys_with_generic_plans(tran
     assert mode < insert
     assert group.memberships.count() == 3
     assert plan_cache_mode() == "force_custom_plan"  # gone with the transaction
+
+
+def test_a_large_activation_checks_its_devices_foreign_keys_with_generic_plans(
+    transactional_db,
+):
+    needs_postgresql()
+    from conftest import make_user
+    from licensedesk.accounts.models import Organization, Role
+    from licensedesk.activation import services
+    from licensedesk.activation.tests.factories import activatable, lrq
+
+    org = Organization.objects.create(name="Northwind Security", slug="northwind")
+    admin = make_user(org, "lars@northwind.example", Role.LICENSE_ADMIN)
+    lic = activatable(org, devices=500)
+    with CaptureQueriesContext(connection) as ctx:
+        activation, _ = services.activate(admin, lic, lrq(lic.code, services.MANY_DEVICES))
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert any("SET LOCAL plan_cache_mode" in sql for sql in statements)
+    assert activation.installation.devices.count() == services.MANY_DEVICES
+    assert plan_cache_mode() == "force_custom_plan"
