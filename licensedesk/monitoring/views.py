@@ -57,6 +57,7 @@ def installation_list(request):
             "params": request.GET,
             "states": State.choices,
             "counts": counts,
+            "cards": [(value, label, counts[value]) for value, label in State.choices],
             "customers": chosen_customer(request.user, request.GET.get("customer")),
             "groups": access.groups_visible_to(request.user).only("id", "name"),
         },

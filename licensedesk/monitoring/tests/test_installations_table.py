@@ -36,3 +36,18 @@ def test_a_row_shows_and_escapes_what_the_installation_reported(login, world):
     assert f'<a href="/installations/{quiet.pk}/">quiet-host</a>' in html
     assert '<span class="badge muted">Not monitored</span>' in html
     assert "<td>Unspecified</td>" in html and '<td class="nowrap">—</td>' in html
+
+
+def test_the_state_cards_count_the_installations_in_each_state(login, world):
+    for state in (State.CRITICAL, State.CRITICAL, State.HEALTHY):
+        inst, _ = monitored(world.org, world.license_admin)
+        Health.objects.filter(installation=inst).update(state=state)
+    monitored(world.outsider_user.organization, world.outsider)  # another company's
+
+    html = login(world.license_admin).get("/installations/").content.decode()
+
+    def card(state, n):
+        return f'href="?state={state}"><span class="num">{n}</span>'
+
+    assert card("critical", 2) in html and card("healthy", 1) in html
+    assert card("offline", 0) in html and card("pending", 0) in html
