@@ -19,7 +19,7 @@ class LicensePages(LimitOffsetPagination):
         stop = start + min(pagination.limit, self.max_limit)
         if queries.counted_while_sorted(request.auth, params):
             ids, total = queries.ids_and_total(queryset, start, stop)
-            if ids:
+            if ids or start == 0:  # else past the end: count apart
                 return {self.items_attribute: queries.rows_with_ids(ids), "count": total}
         return {
             self.items_attribute: queries.rows_between(queryset, start, stop),

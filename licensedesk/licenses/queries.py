@@ -285,9 +285,9 @@ class LicensePaginator(Paginator):
             return super().get_page(number)
         start = (asked - 1) * self.per_page
         ids, total = ids_and_total(self.object_list, start, start + self.per_page)
-        if not ids:  # nothing at all, or past the last page: count, then show the last
+        if not ids and start > 0:  # past the last page: count, then show the last
             return super().get_page(number)
-        self.count = total
+        self.count = total  # 0 when nothing matches
         return self._get_page(rows_with_ids(ids), asked, self)
 
     def page(self, number):

@@ -335,3 +335,18 @@ def test_a_license_users_search_finds_what_an_admins_finds_among_their_grants(
     everything = codes_of(login(world.license_admin), f"?search={search}")
     mine = codes_of(login(world.license_user), f"?search={search}")
     assert mine == [code for code in everything if code in granted]
+
+
+@pytest.mark.parametrize("who", ["license_admin", "license_user"])
+def test_a_search_that_matches_nothing_answers_in_one_query_on_licenses(login, api, world, who):
+    factories.registered(world.org, grant_to=[world.license_user])
+    client = login(getattr(world, who))
+    client.get("/licenses/?search=nothing-like-it")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/licenses/?search=nothing-like-it")
+    on_licenses = [q for q in ctx.captured_queries if '"licenses_license"' in q["sql"]]
+    assert len(on_licenses) == 1  # matches and their total, no count besides
+    assert response.context["page"].paginator.count == 0
+    assert "No licenses match." in response.content.decode()
+    body = api(getattr(world, who)).get("/api/v1/licenses?search=nothing-like-it").json()
+    assert body == {"items": [], "count": 0}
