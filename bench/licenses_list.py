@@ -3,10 +3,11 @@
 Run by hand against the database made by bench/seed_licenses.py, never by the test suite:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ld_bench \\
-        .venv/bin/python bench/licenses_list.py [--reps 50] [--variant NAME]
+        .venv/bin/python bench/licenses_list.py [--reps 50]
 
 For the License Admin and the License User of the big company, and for each scenario (first
-page, customer-name fragment, SLC fragment, Care-status filter) at page sizes 25 and 100, it
+page, customer-name fragment, SLC fragment, Care-status filter) as the page opens (50 rows) and
+at page sizes 25 and 100, it
 requests the page through Django's test Client and measures the server time (the time
 around `client.get`: middleware, session, views, queries, template), its p50/p95, and the
 number of queries. Then it runs the very SQL Django sent for that request with psycopg
@@ -15,8 +16,6 @@ shows. Last, in a fresh process, the CSV export of the 100,000 licenses: total t
 growth of the peak RSS and the tracemalloc peak, against a 10x smaller export, to show the
 memory does not grow with the number of rows.
 
---variant applies a candidate change to queries.py / access.py / the view by monkeypatching,
-so a proposal can be measured without editing those files (see VARIANTS below).
 """
 
 import argparse
@@ -47,7 +46,7 @@ from licensedesk.accounts.models import User  # noqa: E402
 
 ADMIN_EMAIL = "admin@northwind.example"
 USER_EMAIL = "user@northwind.example"
-SIZES = (25, 100)
+SIZES = (None, 25, 100)  # None: the page as it opens (no size parameter: 50 rows)
 
 
 def scenarios():
@@ -68,94 +67,6 @@ def scenarios():
 
 # ---------------------------------------------------------------------------------------
 # Candidate changes, applied by monkeypatching (queries.py and access.py are not edited here).
-
-
-def variant_search_union():
-    """find_licenses: the search as `pk IN (… UNION ALL …)`, one branch per searched column,
-    each restricted to the company and able to use its own index (trigram on code and
-    description, customers' trigram index then (organization, customer), products). With
-    the four-way OR over joined tables PostgreSQL can use no index and reads every license
-    of the company; the count then also joins products and customers for nothing."""
-    from django.db.models import Q
-
-    from licensedesk.catalog.models import Product
-    from licensedesk.customers.models import Customer
-    from licensedesk.licenses import queries
-    from licensedesk.licenses.models import License
-
-    original = queries.find_licenses
-
-    def search_q(user, search):
-        org = user.organization_id
-        mine = License.objects.filter(organization_id=org).order_by()
-        customers = Customer.objects.filter(organization_id=org, name__icontains=search)
-        products = Product.objects.filter(name__icontains=search)
-        ids = (
-            mine.filter(code__icontains=search)
-            .values("pk")
-            .union(
-                mine.filter(description__icontains=search).values("pk"),
-                mine.filter(customer__in=customers.order_by().values("pk")).values("pk"),
-                mine.filter(product__in=products.order_by().values("pk")).values("pk"),
-                all=True,
-            )
-        )
-        return Q(pk__in=ids)
-
-    def find_licenses(user, params):
-        search = " ".join(str(params.get("search") or params.get("q") or "").split())[:100]
-        rest = {k: v for k, v in params.items() if k not in ("search", "q")}
-        licenses = original(user, rest)
-        return licenses.filter(search_q(user, search)) if search else licenses
-
-    queries.find_licenses = find_licenses
-
-
-def variant_customer_picker():
-    """The list view without the 5,000-option customer <select>: only the selected customer
-    is rendered (a type-ahead picker would fetch the others), so neither the query nor the
-    template walks every customer of the company."""
-    from licensedesk.licenses import views
-
-    original = views.render
-
-    def render(request, template, context=None, *args, **kwargs):
-        if context and "customers" in context and template == "licenses/license_list.html":
-            selected = views.queries.parse_int(request.GET.get("customer"))
-            context = {**context, "customers": context["customers"].filter(pk=selected or 0)}
-        return original(request, template, context, *args, **kwargs)
-
-    views.render = render
-
-
-def variant_customers_in():
-    """access.customers_visible_to for a License User: `pk IN (customers of granted
-    licenses)` instead of EXISTS(…) OR …: the same hashed subplan, but costed ~9,000
-    instead of ~1,800,000, so PostgreSQL's JIT (jit_above_cost 100,000) stays off."""
-    from django.db.models import Q
-
-    from licensedesk import access
-    from licensedesk.accounts.models import Role
-    from licensedesk.customers.models import Customer
-    from licensedesk.licenses.models import LicenseGrant
-
-    def customers_visible_to(user):
-        if not access.has_license_role(user):
-            return Customer.objects.none()
-        customers = Customer.objects.filter(organization_id=user.organization_id)
-        if user.role == Role.LICENSE_USER:
-            granted = LicenseGrant.objects.filter(user_id=user.pk).values("license__customer_id")
-            customers = customers.filter(Q(pk__in=granted) | Q(created_by_id=user.pk))
-        return customers
-
-    access.customers_visible_to = customers_visible_to
-
-
-VARIANTS = {
-    "customers-in": variant_customers_in,
-    "search-union": variant_search_union,
-    "customer-picker": variant_customer_picker,
-}
 
 
 # ---------------------------------------------------------------------------------------
@@ -231,7 +142,9 @@ def measure_page(client, params, reps):
     with CaptureQueriesContext(connection) as ctx, templates_recorded():
         response = client.get(url, params)
     page = response.context["page"]
-    return times, [q["sql"] for q in ctx.captured_queries], page.paginator.count, len(page)
+    more_than = getattr(page.paginator, "more_than", None)
+    count = f"more than {more_than:,}" if more_than else f"{page.paginator.count:,}"
+    return times, [q["sql"] for q in ctx.captured_queries], count, len(page)
 
 
 def measure_raw(raw, sqls, reps):
@@ -259,7 +172,7 @@ def run_pages(reps, show_sql):
         for who, email in (("License Admin", ADMIN_EMAIL), ("License User", USER_EMAIL)):
             client = client_for(email)
             for size in SIZES:
-                p = {**params, "size": str(size)}
+                p = {**params, "size": str(size)} if size else dict(params)
                 times, sqls, count, shown = measure_page(client, p, reps)
                 raw_all = measure_raw(raw, sqls, reps)
                 license_sqls = [s for s in sqls if is_license_query(s)]
@@ -267,7 +180,7 @@ def run_pages(reps, show_sql):
                 row = {
                     "scenario": label,
                     "user": who,
-                    "size": size,
+                    "size": size or "50 (default)",
                     "matches": count,
                     "shown": shown,
                     "p50": ms(pct(times, 50)),
@@ -281,9 +194,9 @@ def run_pages(reps, show_sql):
                 }
                 rows.append(row)
                 print(
-                    f"  {label:<28} {who:<13} size {size:>3}: p50 {row['p50']:6.1f} ms, "
+                    f"  {label:<28} {who:<13} size {size or 50:>3}: p50 {row['p50']:6.1f} ms, "
                     f"p95 {row['p95']:6.1f} ms, {len(sqls)} queries, raw SQL p95 "
-                    f"{row['raw_p95']:6.1f} ms ({count:,} matches)",
+                    f"{row['raw_p95']:6.1f} ms ({count} matches)",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -303,7 +216,7 @@ def page_table(rows):
     for r in rows:
         flag = "" if r["p95"] <= 50 else " ✗"
         out.append(
-            f"| {r['scenario']} | {r['user']} | {r['size']} | {r['matches']:,} "
+            f"| {r['scenario']} | {r['user']} | {r['size']} | {r['matches']} "
             f"| {r['p50']:.1f} ms | **{r['p95']:.1f} ms**{flag} | {r['queries']} "
             f"({r['license_queries']} on licenses) | {r['raw_p50']:.1f} ms "
             f"| {r['raw_p95']:.1f} ms | {r['raw_lic_p95']:.1f} ms "
@@ -399,9 +312,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=50)
     parser.add_argument(
-        "--variant", action="append", choices=sorted(VARIANTS), default=[], help="repeatable"
-    )
-    parser.add_argument(
         "--pg-set",
         action="append",
         default=[],
@@ -416,8 +326,6 @@ def main():
         sys.exit("DATABASE_URL must point at the PostgreSQL database of bench/seed_licenses.py")
 
     allow_test_client()
-    for name in args.variant:
-        VARIANTS[name]()
     apply_pg_settings(args.pg_set)
 
     if args.export_child:
@@ -428,8 +336,7 @@ def main():
         c.execute("SELECT version()")
         pg_version = c.fetchone()[0].split(" on ")[0]
     print(
-        f"# Licenses page benchmark: {pg_version}, {os.cpu_count()} CPUs, variant "
-        f"{'+'.join(args.variant) or 'baseline'}, PostgreSQL settings "
+        f"# Licenses page benchmark: {pg_version}, {os.cpu_count()} CPUs, PostgreSQL settings "
         f"{', '.join(args.pg_set) or 'default'}, {args.reps} requests per row, "
         f"load average {os.getloadavg()[0]:.1f}\n",
         flush=True,
@@ -440,12 +347,10 @@ def main():
     for r in rows:
         sizes.setdefault((r["scenario"], r["user"]), set()).add(r["queries"])
     same = all(len(v) == 1 for v in sizes.values())
-    print(f"\nQuery count the same at page size 25 and 100 in every scenario: {same}")
+    print(f"\nQuery count the same at every page size in every scenario: {same}")
     if not args.skip_export:
         child = subprocess.run(
-            [sys.executable, __file__, "--export-child"]
-            + [f"--variant={v}" for v in args.variant]
-            + [f"--pg-set={p}" for p in args.pg_set],
+            [sys.executable, __file__, "--export-child"] + [f"--pg-set={p}" for p in args.pg_set],
             capture_output=True,
             text=True,
             check=True,
