@@ -5,7 +5,7 @@ the ORM would give (aware datetimes, UUIDs, JSON)."""
 
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 
 def fetch_one(sql: str, params=()):
@@ -59,25 +59,37 @@ def _converters(model, vendor: str) -> tuple:
     return tuple(found)
 
 
-def instance(model, values):
-    """A `model` instance from its columns' raw values (in `columns()` order)."""
-    values = list(values)
-    for index, expression, functions in _converters(model, connection.vendor):
-        value = values[index]
-        for function in functions:
-            value = function(value, expression, connection)
-        values[index] = value
-    return model.from_db(connection.alias, [f.attname for f in _fields(model)], values)
+@cache
+def _attnames(model) -> list[str]:
+    return [f.attname for f in _fields(model)]
+
+
+def instance(model, values, db=None):
+    """A `model` instance from its columns' raw values (in `columns()` order). `db`: the
+    connection itself (`connection` is a proxy that looks it up at every attribute: for
+    the rows of a page, most of the time of this function)."""
+    db = db or connections[DEFAULT_DB_ALIAS]
+    converters = _converters(model, db.vendor)
+    if converters:
+        values = list(values)
+        for index, expression, functions in converters:
+            value = values[index]
+            for function in functions:
+                value = function(value, expression, db)
+            values[index] = value
+    return model.from_db(db.alias, _attnames(model), values)
 
 
 def split(row, *models) -> list:
     """Instances of `models` from a row that holds their `columns()` one after the other;
     None for a model whose columns are all NULL (the missing side of a LEFT JOIN)."""
+    db = connections[DEFAULT_DB_ALIAS]
     found, start = [], 0
     for model in models:
-        values = row[start : start + width(model)]
-        start += width(model)
-        found.append(None if all(v is None for v in values) else instance(model, values))
+        stop = start + width(model)
+        values = row[start:stop]
+        start = stop
+        found.append(None if all(v is None for v in values) else instance(model, values, db))
     return found
 
 
