@@ -8,8 +8,23 @@ from django.db.models import CharField, F, IntegerField, Value
 
 from licensedesk import access
 from licensedesk.catalog.models import Product
-from licensedesk.customers.models import Customer
-from licensedesk.groups.models import LicenseGroup
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One entry of a menu: what the page and the rights (`access.can_edit_group`) read of
+    a product, group, License User or customer, without building the whole model."""
+
+    pk: int
+    name: str  # a user's full name, or their email
+    code: str = ""
+    kind: str = ""
+    email: str = ""
+    organization_id: int | None = None
+    created_by_id: int | None = None
+
+    def __str__(self):
+        return self.name
 
 
 @dataclass
@@ -71,15 +86,12 @@ def menus_for(user, chosen_customer=None) -> Menus:
     for row in sorted(rows, key=_order):
         menu, pk, name, a, b, n = (row[k] for k in "mitabn")
         if menu == "p":
-            menus.products.append(Product(pk=pk, name=name, code=a, kind=b))
+            menus.products.append(Choice(pk, name, code=a, kind=b))
         elif menu == "g":
-            menus.groups.append(
-                LicenseGroup(pk=pk, name=name, organization_id=org, created_by_id=n)
-            )
+            menus.groups.append(Choice(pk, name, organization_id=org, created_by_id=n))
         elif menu == "u":
-            menus.license_users.append(
-                access.User(pk=pk, first_name=name, last_name=a, email=b, organization_id=org)
-            )
+            full_name = f"{name} {a}".strip() or b  # as User.__str__
+            menus.license_users.append(Choice(pk, full_name, email=b, organization_id=org))
         else:
-            menus.customers.append(Customer(pk=pk, name=name, organization_id=org))
+            menus.customers.append(Choice(pk, name, organization_id=org))
     return menus
