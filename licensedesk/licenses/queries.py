@@ -7,7 +7,7 @@ from functools import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, Window
+from django.db.models import Count, F, Prefetch, Q, Window
 from django.utils.functional import cached_property
 
 from licensedesk import access
@@ -160,13 +160,28 @@ def ids_and_total(licenses, start: int, stop: int) -> tuple[list[int], int]:
     """The ids of rows start..stop of `licenses` and how many there are in all, in one query
     (`COUNT(*) OVER ()`): one pass over the matches instead of one to count and one to sort
     (a License User's 2,000 granted licenses: 2,000 lookups instead of 4,000). The total is 0
-    when the range lies past the end."""
-    rows = list(
-        licenses.annotate(total_matches=Window(Count("*"))).values_list("pk", "total_matches")[
-            start:stop
-        ]
+    when the range lies past the end.
+
+    The matches are counted in a subquery without ORDER BY and sorted around it: given the
+    ORDER BY and LIMIT in the same query, PostgreSQL walks the company's licenses in index
+    order as if it could stop early, which a window over all the matches never can (a License
+    User's group of 5,000: 114 ms instead of ~10)."""
+    order_by = licenses.query.order_by
+    keys = {f"sort{i}": F(field.lstrip("-")) for i, field in enumerate(order_by)}
+    matches = licenses.order_by().annotate(row_id=F("pk"), total_matches=Window(Count("*")), **keys)
+    try:
+        sql, params = matches.values_list("row_id", "total_matches", *keys).query.sql_with_params()
+    except EmptyResultSet:  # nothing can match: the ORM sends no query
+        return [], 0
+    order = ", ".join(
+        f"m.sort{i} {'DESC' if field.startswith('-') else 'ASC'}"
+        for i, field in enumerate(order_by)
     )
-    return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
+    found = rows.fetch_all(
+        f"SELECT m.row_id, m.total_matches FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
+        [*params, stop - start, start],
+    )
+    return [pk for pk, _ in found], (found[0][1] if found else 0)
 
 
 def _table(model) -> str:
