@@ -102,7 +102,6 @@ def scan(today: date | None = None) -> dict:
 
     today = today or timezone.localdate()
     fired = 0
-    plans.generic_plans_until_commit()  # the foreign-key checks of firings and deliveries
     with connection.cursor() as cursor:
         for lead in ReminderLead.objects.values_list("days", flat=True).distinct():
             fired += _fire_reminders(cursor, lead, today)
@@ -125,6 +124,9 @@ def scan(today: date | None = None) -> dict:
     if firings:
         last = max(f["id"] for f in firings)
         CareFiring.objects.filter(queued=False, id__lte=last).update(queued=True)
+    # Last, so that the scan's own statements keep plans for their values: the foreign-key
+    # checks of the firings and deliveries run at COMMIT, one prepared plan per row.
+    plans.generic_plans_until_commit()
     return {"fired": fired, "deliveries": deliveries}
 
 
