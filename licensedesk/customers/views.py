@@ -6,7 +6,8 @@ from licensedesk import access
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers import queries, services
 from licensedesk.customers.forms import CustomerForm
-from licensedesk.licenses.queries import LicensePaginator, counted_while_sorted, find_licenses
+from licensedesk.licenses.pages import LicensePaginator, counted_while_sorted
+from licensedesk.licenses.queries import find_licenses
 
 
 @access.license_role_required

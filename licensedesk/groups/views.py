@@ -7,12 +7,8 @@ from licensedesk import access
 from licensedesk.core.errors import ServiceError
 from licensedesk.groups import queries, services
 from licensedesk.groups.forms import GroupForm
-from licensedesk.licenses.queries import (
-    LicensePaginator,
-    counted_while_sorted,
-    find_licenses,
-    parse_int,
-)
+from licensedesk.licenses.pages import LicensePaginator, counted_while_sorted
+from licensedesk.licenses.queries import find_licenses, parse_int
 
 
 def _visible_group(request, group_id):

@@ -5,7 +5,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from licensedesk import access
-from licensedesk.licenses import codes, queries, services
+from licensedesk.licenses import codes, pages, queries, services
 
 router = Router(tags=["licenses"])
 
@@ -17,12 +17,12 @@ class LicensePages(LimitOffsetPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         start = pagination.offset
         stop = start + min(pagination.limit, self.max_limit)
-        if queries.counted_while_sorted(request.auth, params):
-            ids, total = queries.ids_and_total(queryset, start, stop)
+        if pages.counted_while_sorted(request.auth, params):
+            ids, total = pages.ids_and_total(queryset, start, stop)
             if ids or start == 0:  # else past the end: count apart
-                return {self.items_attribute: queries.rows_with_ids(ids), "count": total}
+                return {self.items_attribute: pages.rows_with_ids(ids), "count": total}
         return {
-            self.items_attribute: queries.rows_between(queryset, start, stop),
+            self.items_attribute: pages.rows_between(queryset, start, stop),
             "count": self._items_count(queryset),
         }
 
@@ -79,7 +79,7 @@ class LicenseOut(Schema):
 
     @staticmethod
     def resolve_groups(obj):
-        return queries.groups_listed(obj)
+        return pages.groups_listed(obj)
 
     @staticmethod
     def resolve_care(obj):

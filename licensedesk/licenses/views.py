@@ -11,7 +11,7 @@ from licensedesk.care import status as care_status
 from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.responses import too_many_requests
-from licensedesk.licenses import queries, services
+from licensedesk.licenses import pages, queries, services
 from licensedesk.licenses.forms import LicenseEditForm, RegisterForm
 from licensedesk.licenses.menus import menus_for
 
@@ -32,10 +32,10 @@ def license_list(request):
     menus = menus_for(request.user, chosen_customer=request.GET.get("customer"))
     licenses = queries.find_licenses(request.user, request.GET, products=menus.products)
     size = queries.parse_int(request.GET.get("size"))
-    paginator = queries.LicensePaginator(
+    paginator = pages.LicensePaginator(
         licenses,
         size if size in PAGE_SIZES else 50,
-        one_pass=queries.counted_while_sorted(request.user, request.GET),
+        one_pass=pages.counted_while_sorted(request.user, request.GET),
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from licensedesk.care import status as care_status
 from licensedesk.core.markup import escaped, shortened, url
 from licensedesk.core.templatetags.ld import care_badge
-from licensedesk.licenses.queries import groups_listed
+from licensedesk.licenses.pages import groups_listed
 
 register = template.Library()
 

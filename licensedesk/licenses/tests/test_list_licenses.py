@@ -306,7 +306,7 @@ def test_a_listing_counted_while_sorted_gives_the_same_pages_and_totals(
 def test_a_long_listing_is_counted_only_as_far_as_needed(login, world, monkeypatch):
     # A License Admin's whole list is counted up to a cap (or up to the page asked for):
     # the page says "more than", and Next still leads to every license.
-    from licensedesk.licenses.queries import LicensePaginator
+    from licensedesk.licenses.pages import LicensePaginator
 
     monkeypatch.setattr(LicensePaginator, "COUNT_CAP", 5)
     for _ in range(30):
