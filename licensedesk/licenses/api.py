@@ -18,7 +18,8 @@ class LicensePages(LimitOffsetPagination):
         start = pagination.offset
         stop = start + min(pagination.limit, self.max_limit)
         if pages.counted_while_sorted(request.auth, params):
-            ids, total = pages.ids_and_total(queryset, start, stop)
+            parts = queries.search_parts(request.auth, params)
+            ids, total = pages.ids_and_total(queryset, start, stop, parts)
             if ids or start == 0:  # else past the end: count apart
                 return {self.items_attribute: pages.rows_with_ids(ids), "count": total}
         return {

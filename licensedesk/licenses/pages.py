@@ -12,7 +12,7 @@ from functools import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Window
+from django.db.models import F
 from django.utils.functional import cached_property
 
 from licensedesk.accounts.models import Role
@@ -48,21 +48,30 @@ def counted_while_sorted(user, params) -> bool:
     return user.role == Role.LICENSE_USER or bool(search_of(params))
 
 
-def ids_and_total(licenses, start: int, stop: int) -> tuple[list[int], int]:
+def ids_and_total(licenses, start: int, stop: int, parts=None) -> tuple[list[int], int]:
     """The ids of rows start..stop of `licenses` and how many there are in all, in one query
     (`COUNT(*) OVER ()`): one pass over the matches instead of one to count and one to sort
     (a License User's 2,000 granted licenses: 2,000 lookups instead of 4,000). The total is 0
-    when the range lies past the end.
+    when the range lies past the end. With `parts` (`queries.search_parts` of the same
+    listing), the matches come from their union, each with its sort keys: no lookup of every
+    match by id (2,331 matches of a customer search: SQL ~14 → ~6 ms).
 
-    The matches are counted in a subquery without ORDER BY and sorted around it: given the
-    ORDER BY and LIMIT in the same query, PostgreSQL walks the company's licenses in index
-    order as if it could stop early, which a window over all the matches never can (a License
-    User's group of 5,000: 114 ms instead of 17)."""
+    The matches are counted around a subquery without ORDER BY: given the ORDER BY and LIMIT
+    in the same query, PostgreSQL walks the company's licenses in index order as if it could
+    stop early, which a window over all the matches never can (a License User's group of
+    5,000: 114 ms instead of 17)."""
     order_by = licenses.query.order_by
     keys = {f"sort{i}": F(field.lstrip("-")) for i, field in enumerate(order_by)}
-    matches = licenses.order_by().annotate(row_id=F("pk"), total_matches=Window(Count("*")), **keys)
+
+    def selected(queryset):
+        return queryset.order_by().annotate(row_id=F("pk"), **keys).values_list("row_id", *keys)
+
+    matches = selected(licenses)
+    if parts:  # UNION, not UNION ALL: a license found by two columns is one match
+        first, *rest = (selected(part) for part in parts)
+        matches = first.union(*rest)
     try:
-        sql, params = matches.values_list("row_id", "total_matches", *keys).query.sql_with_params()
+        sql, params = matches.query.sql_with_params()
     except EmptyResultSet:  # nothing can match: the ORM sends no query
         return [], 0
     order = ", ".join(
@@ -70,7 +79,7 @@ def ids_and_total(licenses, start: int, stop: int) -> tuple[list[int], int]:
         for i, field in enumerate(order_by)
     )
     found = rows.fetch_all(
-        f"SELECT m.row_id, m.total_matches FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
+        f"SELECT m.row_id, COUNT(*) OVER () FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
         [*params, stop - start, start],
     )
     return [pk for pk, _ in found], (found[0][1] if found else 0)
@@ -169,9 +178,10 @@ class LicensePaginator(Paginator):
 
     COUNT_CAP = 10_000
 
-    def __init__(self, object_list, per_page, *, one_pass=False):
+    def __init__(self, object_list, per_page, *, one_pass=False, parts=None):
         super().__init__(object_list, per_page)
         self.one_pass = one_pass
+        self.parts = parts  # queries.search_parts of the same listing, if any
         self.count_limit = self.COUNT_CAP
         self.more_than = None  # the count's limit, when there are more matches than that
 
@@ -191,7 +201,7 @@ class LicensePaginator(Paginator):
         if not self.one_pass:
             return super().get_page(number)
         start = (asked - 1) * self.per_page
-        ids, total = ids_and_total(self.object_list, start, start + self.per_page)
+        ids, total = ids_and_total(self.object_list, start, start + self.per_page, self.parts)
         if not ids and start > 0:  # past the last page: count, then show the last
             return super().get_page(number)
         self.count = total  # 0 when nothing matches

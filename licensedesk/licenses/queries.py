@@ -36,15 +36,39 @@ def find_licenses(user, params, products=None):
     care_ends_from and care_ends_until (dates; until excluded), group (an id), ordering (a key
     of ORDERINGS, optionally prefixed with "-"). `products`: the catalog, if the caller has
     it already (the Licenses page loads it for its menu), so a search needn't ask for it."""
-    licenses = access.licenses_visible_to(user)
+    licenses = _filtered(user, params)
     search = search_of(params)
     if search:
-        if user.role == Role.LICENSE_USER:
-            # The same rule again, as a set: PostgreSQL then looks for a License User's
-            # matches among their grants (5,000 grants, a customer search: 52 ms) instead of
-            # walking the company's licenses against the materialised matches (2.4 s).
-            licenses = licenses.filter(pk__in=access.granted_license_ids(user))
         licenses = licenses.filter(pk__in=_matching_ids(user.organization_id, search, products))
+    return licenses.order_by(*ordering_of(params.get("ordering")))
+
+
+def search_parts(user, params, products=None) -> list | None:
+    """`find_licenses` with a search, as one query per searched column (SLC, description,
+    customer, product), each with every other condition and the order, for a License Admin;
+    None without a search or for a License User. Their union is the same listing, and a page
+    reads each match's sort keys where it finds the match instead of looking every match up
+    again by id (`pages.ids_and_total`)."""
+    search = search_of(params)
+    if not search or user.role != Role.LICENSE_ADMIN:
+        # A License User's matches are found among their grants in one query: in parts,
+        # each part looked for its own among the company's licenses (a License User's
+        # SLC search: 15 → 115 ms).
+        return None
+    licenses = _filtered(user, params)
+    ordering = ordering_of(params.get("ordering"))
+    conditions = _search_conditions(user.organization_id, search, products)
+    return [licenses.filter(condition).order_by(*ordering) for condition in conditions]
+
+
+def _filtered(user, params):
+    """The licenses `user` may see, narrowed by every parameter but the search."""
+    licenses = access.licenses_visible_to(user)
+    if search_of(params) and user.role == Role.LICENSE_USER:
+        # The same rule again, as a set: PostgreSQL then looks for a License User's matches
+        # among their grants (5,000 grants, a customer search: 52 ms) instead of walking the
+        # company's licenses against the materialised matches (2.4 s).
+        licenses = licenses.filter(pk__in=access.granted_license_ids(user))
     customer = params.get("customer")
     if customer == "none":
         licenses = licenses.filter(customer__isnull=True)
@@ -69,7 +93,7 @@ def find_licenses(user, params, products=None):
     group = parse_int(params.get("group"))
     if group is not None:
         licenses = licenses.filter(memberships__group_id=group)
-    return licenses.order_by(*ordering_of(params.get("ordering")))
+    return licenses
 
 
 def search_of(params) -> str:
@@ -84,15 +108,15 @@ def parse_date(value):
         return None
 
 
-def _matching_ids(organization_id, search, catalog=None):
-    """Ids of the company's licenses whose SLC, description, customer or product name holds
-    `search`: one branch per column, so each can use its own (trigram) index instead of one
-    OR that reads every license of the company."""
-    mine = License.objects.filter(organization_id=organization_id).order_by()
+def _search_conditions(organization_id, search, catalog=None) -> list[Q]:
+    """What a search matches: the SLC, the description, the customer's name, the product's
+    name, one condition per column, so that each can use its own (trigram) index instead of
+    one OR that reads every license of the company."""
     customers = Customer.objects.filter(organization_id=organization_id, name__icontains=search)
-    branches = [
-        mine.filter(description__icontains=search).values("pk"),
-        mine.filter(customer__in=customers.order_by().values("pk")).values("pk"),
+    conditions = [
+        Q(code__icontains=search),
+        Q(description__icontains=search),
+        Q(customer__in=customers.order_by().values("pk")),
     ]
     # The catalog is a handful of products: match them first. As a subquery, PostgreSQL
     # guessed "one product, a tenth of the licenses" even when none matched, and then walked
@@ -103,8 +127,18 @@ def _matching_ids(organization_id, search, catalog=None):
         wanted = search.casefold()
         products = [p.pk for p in catalog if wanted in p.name.casefold()]
     if products:
-        branches.append(mine.filter(product__in=products).values("pk"))
-    return mine.filter(code__icontains=search).values("pk").union(*branches, all=True)
+        conditions.append(Q(product__in=products))
+    return conditions
+
+
+def _matching_ids(organization_id, search, catalog=None):
+    """Ids of the company's licenses that `search` matches (`_search_conditions`)."""
+    mine = License.objects.filter(organization_id=organization_id).order_by()
+    first, *rest = (
+        mine.filter(condition).values("pk")
+        for condition in _search_conditions(organization_id, search, catalog)
+    )
+    return first.union(*rest, all=True)
 
 
 def ordering_of(key) -> list[str]:

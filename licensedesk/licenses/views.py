@@ -36,6 +36,7 @@ def license_list(request):
         licenses,
         size if size in PAGE_SIZES else 50,
         one_pass=pages.counted_while_sorted(request.user, request.GET),
+        parts=queries.search_parts(request.user, request.GET, products=menus.products),
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(

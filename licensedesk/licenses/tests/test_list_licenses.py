@@ -350,3 +350,45 @@ def test_a_search_that_matches_nothing_answers_in_one_query_on_licenses(login, a
     assert "No licenses match." in response.content.decode()
     body = api(getattr(world, who)).get("/api/v1/licenses?search=nothing-like-it").json()
     assert body == {"items": [], "count": 0}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "search=Harbour",
+        "search=M01&ordering=customer",
+        "search=M01&ordering=-care_end&care_status=active",
+        "search=expert&ordering=product",
+        "search=lobby&customer=none",
+        "search=Harbour&ordering=-slc",
+    ],
+)
+def test_an_admins_search_read_in_parts_lists_what_the_query_finds(login, api, world, query):
+    # A License Admin's search page is the union of one query per searched column, each with
+    # its sort keys: it must list exactly, and in the order, what find_licenses finds; a
+    # license found by two columns once.
+    from django.http import QueryDict
+
+    from licensedesk.licenses.queries import find_licenses
+
+    harbour = factories.customer(world.org, "Harbour Hotel")
+    expert = factories.product("E01", "Expert")
+    for i in range(12):
+        factories.registered(
+            world.org,
+            cust=harbour if i % 3 else None,
+            description="Lobby of Harbour Hotel" if i % 2 else "",  # two columns match
+            prod=expert if i % 4 == 0 else None,
+            care_ends_on=TODAY + timedelta(days=100 + i % 3) if i % 5 else None,
+        )
+    factories.registered(world.other_org, description="Harbour Lobby")
+    expected = [lic.code for lic in find_licenses(world.license_admin, QueryDict(query))]
+    assert expected  # every case finds something
+    client = login(world.license_admin)
+    assert codes_of(client, f"?{query}&size=100") == expected
+    assert len(set(expected)) == len(expected)
+    paged = [c for n in (1, 2) for c in codes_of(client, f"?{query}&size=25&page={n}")]
+    assert paged[: len(expected)] == expected
+    body = api(world.license_admin).get(f"/api/v1/licenses?{query}&limit=5&offset=2").json()
+    assert body["count"] == len(expected)
+    assert [i["slc"] for i in body["items"]] == expected[2:7]
