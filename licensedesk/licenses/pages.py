@@ -12,7 +12,7 @@ from functools import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F, Window
 from django.utils.functional import cached_property
 
 from licensedesk.accounts.models import Role
@@ -63,13 +63,16 @@ def ids_and_total(licenses, start: int, stop: int, parts=None) -> tuple[list[int
     order_by = licenses.query.order_by
     keys = {f"sort{i}": F(field.lstrip("-")) for i, field in enumerate(order_by)}
 
-    def selected(queryset):
-        return queryset.order_by().annotate(row_id=F("pk"), **keys).values_list("row_id", *keys)
+    def selected(queryset, *counted):
+        annotated = queryset.order_by().annotate(row_id=F("pk"), **keys, **dict(counted))
+        return annotated.values_list("row_id", *keys, *dict(counted))
 
-    matches = selected(licenses)
     if parts:  # UNION, not UNION ALL: a license found by two columns is one match
         first, *rest = (selected(part) for part in parts)
-        matches = first.union(*rest)
+        matches, total = first.union(*rest), "COUNT(*) OVER ()"
+    else:  # counted inside: a subquery with a window is not merged into the outer query
+        counted = ("total_matches", Window(Count("*")))
+        matches, total = selected(licenses, counted), "m.total_matches"
     try:
         sql, params = matches.query.sql_with_params()
     except EmptyResultSet:  # nothing can match: the ORM sends no query
@@ -79,7 +82,7 @@ def ids_and_total(licenses, start: int, stop: int, parts=None) -> tuple[list[int
         for i, field in enumerate(order_by)
     )
     found = rows.fetch_all(
-        f"SELECT m.row_id, COUNT(*) OVER () FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
+        f"SELECT m.row_id, {total} FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
         [*params, stop - start, start],
     )
     return [pk for pk, _ in found], (found[0][1] if found else 0)
