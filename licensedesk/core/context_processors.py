@@ -25,7 +25,7 @@ NAV = {
 }
 
 
-@cache
+@cache  # keyed by the script prefix: reverse() puts the current one in front of each link
 def _nav(script_prefix: str) -> dict[str, str]:
     return {key: reverse(name) for key, name in NAV.items()}
 

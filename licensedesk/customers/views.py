@@ -6,7 +6,7 @@ from licensedesk import access
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers import queries, services
 from licensedesk.customers.forms import CustomerForm
-from licensedesk.licenses.pages import LicensePaginator, counted_while_sorted
+from licensedesk.licenses.pages import LicensePaginator, Listing
 from licensedesk.licenses.queries import find_licenses
 
 
@@ -51,9 +51,8 @@ def _visible_customer(request, customer_id):
 @access.license_role_required
 def customer_detail(request, customer_id):
     customer = _visible_customer(request, customer_id)
-    licenses = find_licenses(request.user, {"customer": customer.pk})
-    one_pass = counted_while_sorted(request.user, {})
-    page = LicensePaginator(licenses, 50, one_pass=one_pass).get_page(request.GET.get("page"))
+    listing = Listing(request.user, {"customer": customer.pk})
+    page = LicensePaginator(listing, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "customers/customer_detail.html",

@@ -7,8 +7,8 @@ from licensedesk import access
 from licensedesk.core.errors import ServiceError
 from licensedesk.groups import queries, services
 from licensedesk.groups.forms import GroupForm
-from licensedesk.licenses.pages import LicensePaginator, counted_while_sorted
-from licensedesk.licenses.queries import find_licenses, parse_int
+from licensedesk.licenses.pages import LicensePaginator, Listing
+from licensedesk.licenses.queries import parse_int
 
 
 def _visible_group(request, group_id):
@@ -87,9 +87,8 @@ def group_edit(request, group_id):
 @access.license_role_required
 def group_detail(request, group_id):
     group = _visible_group(request, group_id)
-    licenses = find_licenses(request.user, {"group": group.pk})
-    one_pass = counted_while_sorted(request.user, {})
-    page = LicensePaginator(licenses, 50, one_pass=one_pass).get_page(request.GET.get("page"))
+    listing = Listing(request.user, {"group": group.pk})
+    page = LicensePaginator(listing, 50).get_page(request.GET.get("page"))
     context = {
         "group": group,
         "page": page,

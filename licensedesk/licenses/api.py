@@ -11,21 +11,16 @@ router = Router(tags=["licenses"])
 
 
 class LicensePages(LimitOffsetPagination):
-    """limit/offset pages of `find_licenses`, each cut before it is joined and, where
-    `counted_while_sorted`, counted in the same query (as on the Licenses page)."""
+    """limit/offset pages of a `pages.Listing`, read as the Licenses page reads its pages;
+    the count is exact (never "more than")."""
 
-    def paginate_queryset(self, queryset, pagination, request, **params):
+    def paginate_queryset(self, listing, pagination, request, **params):
         start = pagination.offset
         stop = start + min(pagination.limit, self.max_limit)
-        if pages.counted_while_sorted(request.auth, params):
-            parts = queries.search_parts(request.auth, params)
-            ids, total = pages.ids_and_total(queryset, start, stop, parts)
-            if ids or start == 0:  # else past the end: count apart
-                return {self.items_attribute: pages.rows_with_ids(ids), "count": total}
-        return {
-            self.items_attribute: pages.rows_between(queryset, start, stop),
-            "count": self._items_count(queryset),
-        }
+        found, total = listing.rows_and_total(start, stop)
+        if total is None:
+            total = self._items_count(listing.licenses)
+        return {self.items_attribute: found, "count": total}
 
 
 class ProductOut(Schema):
@@ -162,7 +157,7 @@ def list_licenses(
         "group": group,
         "ordering": ordering,
     }
-    return queries.find_licenses(request.auth, params)
+    return pages.Listing(request.auth, params)
 
 
 @router.post("", response={201: LicenseOut})

@@ -16,11 +16,12 @@ from django.db.models import Count, F, Window
 from django.utils.functional import cached_property
 
 from licensedesk.accounts.models import Role
-from licensedesk.catalog.models import Product
+from licensedesk.catalog.models import Product, ProductVersion
 from licensedesk.core import rows
 from licensedesk.customers.models import Customer
+from licensedesk.groups.models import LicenseGroup, Membership
 from licensedesk.licenses.models import License
-from licensedesk.licenses.queries import search_of
+from licensedesk.licenses.queries import find_licenses, search_of, search_parts
 
 
 def rows_between(licenses, start: int, stop: int) -> list:
@@ -33,10 +34,7 @@ def rows_between(licenses, start: int, stop: int) -> list:
         page, params = licenses.values("pk")[start:stop].query.sql_with_params()
     except EmptyResultSet:  # nothing can match (or an empty range): the ORM sends no query
         return []
-    order = ", ".join(
-        f"{_ORDER_SQL[field.lstrip('-')]} {'DESC' if field.startswith('-') else 'ASC'}"
-        for field in licenses.query.order_by
-    )
+    order = _order_sql(licenses.query.order_by, lambda i, field: _ORDER_SQL[field])
     return _listed(rows.fetch_all(f"{_rows_sql().format(page)} ORDER BY {order}", params))
 
 
@@ -77,15 +75,21 @@ def ids_and_total(licenses, start: int, stop: int, parts=None) -> tuple[list[int
         sql, params = matches.query.sql_with_params()
     except EmptyResultSet:  # nothing can match: the ORM sends no query
         return [], 0
-    order = ", ".join(
-        f"m.sort{i} {'DESC' if field.startswith('-') else 'ASC'}"
-        for i, field in enumerate(order_by)
-    )
+    order = _order_sql(order_by, lambda i, field: f"m.sort{i}")
     found = rows.fetch_all(
         f"SELECT m.row_id, {total} FROM ({sql}) m ORDER BY {order} LIMIT %s OFFSET %s",
         [*params, stop - start, start],
     )
     return [pk for pk, _ in found], (found[0][1] if found else 0)
+
+
+def _order_sql(order_by, column) -> str:
+    """An ORDER BY list for the ORM's `order_by` fields ("-registered_at", "id"…), each
+    field's column given by `column(position, field name)`."""
+    return ", ".join(
+        f"{column(i, field.lstrip('-'))} {'DESC' if field.startswith('-') else 'ASC'}"
+        for i, field in enumerate(order_by)
+    )
 
 
 def _table(model) -> str:
@@ -94,8 +98,6 @@ def _table(model) -> str:
 
 @cache  # written once: the columns come from the models
 def _rows_sql() -> str:
-    from licensedesk.catalog.models import ProductVersion
-
     models = (License, Product, ProductVersion, Customer)
     selected = ", ".join(rows.columns(m, a) for m, a in zip(models, "lpvc", strict=True))
     return (
@@ -109,8 +111,6 @@ def _rows_sql() -> str:
 
 @cache
 def _groups_sql() -> str:
-    from licensedesk.groups.models import LicenseGroup, Membership
-
     return (
         f"SELECT m.license_id, g.id, g.name FROM {_table(Membership)} m "
         f"JOIN {_table(LicenseGroup)} g ON g.id = m.group_id "
@@ -149,9 +149,6 @@ def _listed(raw_rows) -> list:
     `_rows_sql`, their groups in one more plain query: written once, where building the
     ORM's queries (select_related, prefetch_related) cost more than running them
     (docs/benchmarks.md)."""
-    from licensedesk.catalog.models import ProductVersion
-    from licensedesk.groups.models import LicenseGroup
-
     found = {}
     for row in raw_rows:
         lic, lic.product, lic.version, lic.customer = rows.split(
@@ -172,19 +169,39 @@ def groups_listed(lic) -> list:
     return listed if listed is not None else list(lic.groups.all())
 
 
+class Listing:
+    """A listing of licenses as `queries.find_licenses` finds them, and how its parts are
+    read: counted in the pass that sorts them where the matches are few
+    (`counted_while_sorted`), from one query per searched column for a License Admin's
+    search (`queries.search_parts`). For the Licenses page, the customer and group pages
+    (`LicensePaginator`) and the API's lists."""
+
+    def __init__(self, user, params, products=None):
+        self.licenses = find_licenses(user, params, products)
+        self.one_pass = counted_while_sorted(user, params)
+        self.parts = search_parts(user, params, products) if self.one_pass else None
+
+    def rows_and_total(self, start: int, stop: int) -> tuple[list, int | None]:
+        """Rows start..stop with their details, and how many there are in all when that
+        came in the same pass (None: count apart)."""
+        if self.one_pass:
+            ids, total = ids_and_total(self.licenses, start, stop, self.parts)
+            if ids or start == 0:  # else past the end, where the total is not known
+                return rows_with_ids(ids), total
+        return rows_between(self.licenses, start, stop), None
+
+
 class LicensePaginator(Paginator):
-    """Pages of `find_licenses`, each cut before it is joined (see `rows_between`); with
-    `one_pass` (see `counted_while_sorted`), counted in the query that cuts it. Otherwise a
-    count stops past COUNT_CAP matches, or past the page asked for if that is further: the
-    License Admin of 100,000 licenses reads "more than 10,000" instead of waiting for all
-    of them to be counted, and Next still leads on from any page."""
+    """Pages of a `Listing`. A listing counted apart is counted up to COUNT_CAP matches, or
+    past the page asked for if that is further: the License Admin of 100,000 licenses reads
+    "more than 10,000" instead of waiting for all of them to be counted, and Next still
+    leads on from any page."""
 
     COUNT_CAP = 10_000
 
-    def __init__(self, object_list, per_page, *, one_pass=False, parts=None):
-        super().__init__(object_list, per_page)
-        self.one_pass = one_pass
-        self.parts = parts  # queries.search_parts of the same listing, if any
+    def __init__(self, listing: Listing, per_page):
+        super().__init__(listing.licenses, per_page)
+        self.listing = listing
         self.count_limit = self.COUNT_CAP
         self.more_than = None  # the count's limit, when there are more matches than that
 
@@ -201,14 +218,13 @@ class LicensePaginator(Paginator):
         except (TypeError, ValueError):
             asked = 1
         self.count_limit = max(self.COUNT_CAP, asked * self.per_page)
-        if not self.one_pass:
-            return super().get_page(number)
-        start = (asked - 1) * self.per_page
-        ids, total = ids_and_total(self.object_list, start, start + self.per_page, self.parts)
-        if not ids and start > 0:  # past the last page: count, then show the last
-            return super().get_page(number)
-        self.count = total  # 0 when nothing matches
-        return self._get_page(rows_with_ids(ids), asked, self)
+        if self.listing.one_pass:
+            start = (asked - 1) * self.per_page
+            found, total = self.listing.rows_and_total(start, start + self.per_page)
+            if total is not None:
+                self.count = total
+                return self._get_page(found, asked, self)
+        return super().get_page(number)  # counts; past the last page, shows the last
 
     def page(self, number):
         number = self.validate_number(number)

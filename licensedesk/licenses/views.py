@@ -30,14 +30,9 @@ def _visible_license(request, code):
 @access.license_role_required
 def license_list(request):
     menus = menus_for(request.user, chosen_customer=request.GET.get("customer"))
-    licenses = queries.find_licenses(request.user, request.GET, products=menus.products)
+    listing = pages.Listing(request.user, request.GET, products=menus.products)
     size = queries.parse_int(request.GET.get("size"))
-    paginator = pages.LicensePaginator(
-        licenses,
-        size if size in PAGE_SIZES else 50,
-        one_pass=pages.counted_while_sorted(request.user, request.GET),
-        parts=queries.search_parts(request.user, request.GET, products=menus.products),
-    )
+    paginator = pages.LicensePaginator(listing, size if size in PAGE_SIZES else 50)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
