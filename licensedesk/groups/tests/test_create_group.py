@@ -127,6 +127,30 @@ def test_the_api_creates_a_group_from_slcs(world, scene, api):
     assert body["created_by_id"] == world.license_admin.pk
 
 
+def test_the_api_answers_a_create_with_the_group_as_reading_it_back_would(world, scene, api):
+    # The answer is built from the codes given, not read back: codes typed twice, in lower
+    # case or with spaces are one license each, sorted as the group's own page sorts them.
+    client = api(world.license_admin)
+    typed = [scene.shared.code, f" {scene.hidden.code.lower()} ", scene.shared.code]
+    created = client.post_json(API, {"name": "Both", "licenses": typed}).json()
+    read_back = client.get(f"{API}/{created['id']}").json()
+    assert created == read_back
+    assert created["license_count"] == 2
+    assert created["licenses"] == sorted([scene.shared.code, scene.hidden.code])
+
+
+def test_a_code_with_characters_no_code_has_is_refused(world, scene, api):
+    # Codes travel to PostgreSQL as one comma-separated string: "A,B" beside "A" must not
+    # pass for the two licenses A and B.
+    joined = f"{scene.hidden.code},{scene.shared.code}"
+    response = api(world.license_admin).post_json(
+        API, {"name": "Odd", "licenses": [joined, scene.hidden.code]}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "unknown_licenses"
+    assert not LicenseGroup.objects.filter(name="Odd").exists()
+
+
 @pytest.mark.parametrize("name", ["", "   "])
 def test_the_api_refuses_an_empty_name(world, api, name):
     response = api(world.license_admin).post_json(API, {"name": name})
