@@ -3,7 +3,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,23 +28,35 @@ def _installation(request, installation_id):
     )
 
 
+PER_PAGE = 50
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
 @access.license_role_required
 def installation_list(request):
     installations = queries.find_installations(request.user, request.GET)
-    # One grouped query gives the state cards and, unfiltered, the paginator's count.
-    per_state = dict(
-        access.installations_visible_to(request.user)
-        .values_list("health__state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts = {state: per_state.get(state, 0) for state in State.values}
-    # Sort and cut the page on ids only, then load the 50 rows with their relations.
-    paginator = Paginator(installations.values_list("pk", flat=True), 50)
-    if not any(request.GET.get(key) for key in ("state", "customer", "group", "search")):
-        paginator.count = sum(per_state.values())
-    page = paginator.get_page(request.GET.get("page"))
-    ids = list(page.object_list)
+    number = _page_number(request.GET.get("page"))
+    ids, counts = None, None
+    if not queries.is_filtered(request.GET):  # the cards and the page in one pass
+        start = (number - 1) * PER_PAGE
+        ids, counts = queries.rows_and_counts(installations, start, start + PER_PAGE)
+    paginator = Paginator(installations.values_list("pk", flat=True), PER_PAGE)
+    if counts is None:  # filtered, or past the end: the cards count everything visible
+        counts = queries.counts_by_state(request.user)
+        if not queries.is_filtered(request.GET):
+            paginator.count = counts["all"]
+        page = paginator.get_page(number)
+        # Sort and cut the page on ids only, then load its rows with their relations.
+        ids = list(page.object_list)
+    else:
+        paginator.count = counts["all"]
+        page = paginator.get_page(number)
     rows = installations.filter(pk__in=ids).defer("health__last_report").order_by()
     by_id = {row.pk: row for row in rows}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
@@ -56,8 +67,8 @@ def installation_list(request):
             "page": page,
             "params": request.GET,
             "states": State.choices,
-            "counts": counts,
-            "cards": [(value, label, counts[value]) for value, label in State.choices],
+            "counts": {state: counts.get(state, 0) for state in State.values},
+            "cards": [(value, label, counts.get(value, 0)) for value, label in State.choices],
             "customers": chosen_customer(request.user, request.GET.get("customer")),
             "groups": access.groups_visible_to(request.user).only("id", "name"),
         },

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from licensedesk.licenses.tests import factories
 from licensedesk.monitoring.models import Health, State
+from licensedesk.monitoring.queries import find_installations
 from licensedesk.monitoring.tests.helpers import installation, monitored
 
 
@@ -51,3 +52,64 @@ def test_the_state_cards_count_the_installations_in_each_state(login, world):
 
     assert card("critical", 2) in html and card("healthy", 1) in html
     assert card("offline", 0) in html and card("pending", 0) in html
+
+
+def _cards(html) -> dict:
+    import re
+
+    return dict(re.findall(r'href="\?state=(\w+)"><span class="num">(\d+)</span>', html))
+
+
+def _three_critical_two_healthy_one_quiet(world):
+    for state in (State.CRITICAL, State.CRITICAL, State.CRITICAL, State.HEALTHY, State.HEALTHY):
+        inst, _ = monitored(world.org, world.license_admin)
+        Health.objects.filter(installation=inst).update(state=state)
+    installation(world.org, hostname="quiet-host")
+    monitored(world.outsider_user.organization, world.outsider)  # another company's
+
+
+def test_unfiltered_the_cards_and_the_page_come_from_one_walk_of_the_installations(
+    login, world, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from licensedesk.monitoring import views
+
+    _three_critical_two_healthy_one_quiet(world)
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    client = login(world.license_admin)
+    pages = []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/installations/?page={number}")
+        reads = [q for q in ctx.captured_queries if '"activation_installation"' in q["sql"]]
+        assert len(reads) == 2  # the cards with the page's ids, then the page's rows
+        cards = _cards(response.content.decode())
+        assert (cards["critical"], cards["healthy"], cards["pending"]) == ("3", "2", "0")
+        assert response.context["page"].paginator.count == 6
+        pages.append([i.pk for i in response.context["page"]])
+    walked = [pk for page in pages for pk in page]
+    listed = find_installations(world.license_admin, {}).values_list("pk", flat=True)
+    assert walked == list(listed)  # worst first, each once, as the query sorts them
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_the_same_cards(login, world, monkeypatch):
+    from licensedesk.monitoring import views
+
+    _three_critical_two_healthy_one_quiet(world)
+    monkeypatch.setattr(views, "PER_PAGE", 4)
+    response = login(world.license_admin).get("/installations/?page=9")
+    assert response.context["page"].number == 2
+    assert len(response.context["page"]) == 2
+    cards = _cards(response.content.decode())
+    assert (cards["critical"], cards["healthy"]) == ("3", "2")
+
+
+def test_a_filtered_page_lists_its_matches_and_its_cards_still_count_everything(login, world):
+    _three_critical_two_healthy_one_quiet(world)
+    response = login(world.license_admin).get("/installations/?state=healthy")
+    assert {i.health.state for i in response.context["page"]} == {State.HEALTHY}
+    assert response.context["page"].paginator.count == 2
+    cards = _cards(response.content.decode())
+    assert (cards["critical"], cards["healthy"]) == ("3", "2")
