@@ -17,6 +17,9 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each status report stored before its answer, as the tests expect to read it at once;
+    # test_report_writer.py covers the batches.
+    settings.LICENSEDESK_REPORT_FLUSH_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

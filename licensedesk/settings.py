@@ -230,5 +230,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 # The first group of every SLC this installation issues.
 LICENSEDESK_ISSUER = env("LICENSEDESK_ISSUER", "M01")
 
+# Status reports are stored in batches, every this many milliseconds, by each web process
+# (licensedesk/monitoring/writer.py); 0 stores each report before answering.
+LICENSEDESK_REPORT_FLUSH_SECONDS = max(0.0, float(env("LICENSEDESK_REPORT_FLUSH_MS", "50"))) / 1000
+
 # Webhooks to private addresses are refused unless this is set (tests set it).
 ALLOW_PRIVATE_WEBHOOKS = envbool("LICENSEDESK_ALLOW_PRIVATE_WEBHOOKS")
