@@ -35,9 +35,12 @@ class MonitoringTokenAuth(HttpBearer):
 )
 def report_status(request, installation_id: int):
     """An installation reports its status (every minute or so) with its own monitoring token
-    (`Authorization: Bearer ldmon_…`). 202 when stored; 401 for a missing, unknown or revoked
-    token, 404 for another installation's, 413 over 256 KB, 400/422 for a malformed report,
-    429 with `Retry-After` for reports less than 10 s apart.
+    (`Authorization: Bearer ldmon_…`). 202 when accepted: the report is stored with its web
+    process's next batch, within about 50 ms (a report that the database then refuses — its
+    token revoked a moment before, or a second report within 10 s that reached another web
+    process — is dropped). 401 for a missing, unknown or revoked token, 404 for another
+    installation's, 413 over 256 KB, 400/422 for a malformed report, 429 with `Retry-After`
+    for reports less than 10 s apart.
 
     Served by a plain Django view ahead of this one (licensedesk/monitoring/intake.py), which
     this operation delegates to."""
