@@ -174,19 +174,20 @@ def _prior_activation(license_id: int, request_id: str):
     return Activation.objects.get(pk=found[0]) if found else None
 
 
-def _installation(lic, parsed, now) -> Installation:
+def _installation(lic, parsed, now) -> tuple[Installation, bool]:
     """The installation of the request on this license, made now if it is new (one upsert;
-    the license's row lock keeps two requests of one installation apart)."""
+    the license's row lock keeps two requests of one installation apart), and whether it is
+    new: made at `now`, which is later than anything made before the lock was taken."""
     uuid_db = rows.db_value(Installation, "uuid", parsed.installation_id)
     now_db = rows.db_value(Installation, "created_at", now)
-    pk, hostname, product_version, devices_active = rows.fetch_one(
+    pk, hostname, product_version, devices_active, new = rows.fetch_one(
         "INSERT INTO activation_installation (license_id, uuid, hostname, product_version, "
         "devices_active, created_at) VALUES (%s, %s, %s, %s, 0, %s) "
         "ON CONFLICT (license_id, uuid) DO UPDATE SET license_id = EXCLUDED.license_id "
-        "RETURNING id, hostname, product_version, devices_active",
-        [lic.pk, uuid_db, parsed.hostname, parsed.product_version, now_db],
+        "RETURNING id, hostname, product_version, devices_active, created_at = %s",
+        [lic.pk, uuid_db, parsed.hostname, parsed.product_version, now_db, now_db],
     )
-    return Installation(
+    installation = Installation(
         pk=pk,
         license=lic,
         uuid=parsed.installation_id,
@@ -194,6 +195,7 @@ def _installation(lic, parsed, now) -> Installation:
         product_version=product_version,
         devices_active=devices_active,
     )
+    return installation, bool(new)
 
 
 def _active_hardware_ids(installation_id: int) -> list[str]:
@@ -204,22 +206,29 @@ def _active_hardware_ids(installation_id: int) -> list[str]:
     return [hid for (hid,) in found]
 
 
+_SAVE_INSTALLATION = (
+    "UPDATE activation_installation SET hostname = %s, product_version = %s, "
+    "devices_active = %s, last_activation_at = %s WHERE id = %s"
+)
+_SAVE_LICENSE = "UPDATE licenses_license SET devices_used = %s WHERE id = %s"
+
+
 def _save_counts(installation, lic) -> None:
-    rows.execute(
-        "UPDATE activation_installation SET hostname = %s, product_version = %s, "
-        "devices_active = %s, last_activation_at = %s WHERE id = %s",
-        [
-            installation.hostname,
-            installation.product_version,
-            installation.devices_active,
-            rows.db_value(Installation, "last_activation_at", installation.last_activation_at),
-            installation.pk,
-        ],
-    )
-    rows.execute(
-        "UPDATE licenses_license SET devices_used = %s WHERE id = %s",
-        [lic.devices_used, lic.pk],
-    )
+    """The installation's and the license's counters: in one statement on PostgreSQL."""
+    params = [
+        installation.hostname,
+        installation.product_version,
+        installation.devices_active,
+        rows.db_value(Installation, "last_activation_at", installation.last_activation_at),
+        installation.pk,
+        lic.devices_used,
+        lic.pk,
+    ]
+    if connection.vendor == "postgresql":
+        rows.execute(f"WITH installation AS ({_SAVE_INSTALLATION}) {_SAVE_LICENSE}", params)
+    else:
+        rows.execute(_SAVE_INSTALLATION, params[:5])
+        rows.execute(_SAVE_LICENSE, params[5:])
 
 
 @transaction.atomic
@@ -248,8 +257,9 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
         return prior, True
 
     now = timezone.now()
-    installation = _installation(lic, parsed, now)
-    active = _active_hardware_ids(installation.pk)  # in the order they were activated
+    installation, new = _installation(lic, parsed, now)
+    # in the order they were activated; a new installation has none
+    active = [] if new else _active_hardware_ids(installation.pk)
     current = set(active)
     listed = {d.hardware_id for d in parsed.devices}
     released = [hid for hid in active if hid not in listed]
