@@ -95,17 +95,43 @@ def visible_license_ids(user, *, ids=(), slcs=()) -> set[int]:
         ids = {int(i) for i in ids}
     except (TypeError, ValueError) as exc:
         raise ServiceError("License ids must be numbers.", code="invalid_licenses") from exc
-    slcs = {codes.normalize(s) for s in slcs}
-    if len(ids) + len(slcs) > MAX_LICENSES_PER_CHANGE:
-        raise ServiceError("Too many licenses in one change.", code="too_many_licenses")
-    if not all(map(codes.is_code_shaped, slcs)):
-        raise _unknown_licenses()
+    slcs = _clean_codes(slcs, already=len(ids))
     visible = access.licenses_visible_to(user)
     by_id = _pks_where(visible, "id", ids)
     by_code = _pks_where(visible, "code", slcs)
     if by_id != ids or len(by_code) != len(slcs):
         raise _unknown_licenses()
     return by_id | by_code
+
+
+def _clean_codes(slcs, already=0) -> set[str]:
+    """The SLCs given, spaces and case forgiven; a 400 for too many, or for one that no code
+    can be."""
+    slcs = {codes.normalize(s) for s in slcs}
+    if already + len(slcs) > MAX_LICENSES_PER_CHANGE:
+        raise ServiceError("Too many licenses in one change.", code="too_many_licenses")
+    if not all(map(codes.is_code_shaped, slcs)):
+        raise _unknown_licenses()
+    return slcs
+
+
+def _add_visible_codes(group, user, slcs) -> int:
+    """PostgreSQL, a new group: add the licenses of these SLCs that `user` sees, in one
+    INSERT … SELECT (no 10,000 ids to fetch and send back); returns how many."""
+    table = connection.ops.quote_name(License._meta.db_table)
+    found = access.licenses_visible_to(user).extra(  # noqa: S610 (our column, one parameter)
+        where=[f"{table}.{connection.ops.quote_name('code')} = ANY(string_to_array(%s, ','))"],
+        params=[_joined(slcs)],
+    )
+    sql, params = found.order_by().values("pk").query.sql_with_params()
+    plans.generic_plans_until_commit()  # the memberships' foreign-key checks
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Membership._meta.db_table} "  # noqa: S608 (table name, ORM's SQL)
+            f"(group_id, license_id, added_at) SELECT %s, v.*, now() FROM ({sql}) v",
+            [group.pk, *params],
+        )
+        return cursor.rowcount
 
 
 def _unknown_licenses() -> ServiceError:
@@ -155,7 +181,13 @@ def create_group(user, *, name, description="", license_ids=(), slcs=(), request
     _require_license_role(user)
     name = clean_name(user, name)
     description = clean_description(description)
-    members = visible_license_ids(user, ids=license_ids, slcs=slcs)
+    # On PostgreSQL a group made of SLCs gets them in one statement with their lookup, and
+    # is refused (rolled back) unless every one was found.
+    in_one_statement = connection.vendor == "postgresql" and not license_ids
+    if in_one_statement:
+        slcs = _clean_codes(slcs)
+    else:
+        members = visible_license_ids(user, ids=license_ids, slcs=slcs)
     try:
         with transaction.atomic():
             group = LicenseGroup.objects.create(
@@ -168,7 +200,12 @@ def create_group(user, *, name, description="", license_ids=(), slcs=(), request
         raise Conflict(
             "Your company already has a group with this name.", code="name_taken", field="name"
         ) from exc
-    added = _add(group, members, new_group=True)
+    if in_one_statement:
+        added = _add_visible_codes(group, user, slcs) if slcs else 0
+        if added != len(slcs):
+            raise _unknown_licenses()
+    else:
+        added = _add(group, members, new_group=True)
     record("group.create", request=request, actor=user, target=group, changes={"licenses": added})
     return group
 

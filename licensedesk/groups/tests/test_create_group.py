@@ -177,6 +177,18 @@ def test_the_api_refuses_licenses_of_another_company_or_unseen_ones(world, scene
     assert not LicenseGroup.objects.filter(name="Sneaky").exists()
 
 
+def test_one_unseen_code_among_seen_ones_refuses_the_whole_group(world, scene, api):
+    before = Membership.objects.count()
+    response = api(world.license_admin).post_json(
+        API,
+        {"name": "Mixed", "licenses": [scene.shared.code, scene.hidden.code, scene.theirs.code]},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "unknown_licenses"
+    assert not LicenseGroup.objects.filter(name="Mixed").exists()
+    assert Membership.objects.count() == before  # nothing half-written
+
+
 def test_the_api_ignores_no_company_set_in_the_body(world, api):
     response = api(world.license_admin).post_json(
         API, {"name": "Mass", "organization": world.other_org.pk}
