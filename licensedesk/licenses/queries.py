@@ -39,7 +39,13 @@ def find_licenses(user, params, products=None):
     licenses = _filtered(user, params)
     search = search_of(params)
     if search:
-        licenses = licenses.filter(pk__in=_matching_ids(user.organization_id, search, products))
+        # A License User's matches by customer and product are looked for among their grants
+        # only: collecting the company's (a product's 33,000 licenses) cost the picker's
+        # product search of a License User with 5,000 grants 34 ms of SQL instead of 7. The
+        # SLC and description matches still come from their trigram indexes.
+        within = access.granted_license_ids(user) if user.role == Role.LICENSE_USER else None
+        matching = _matching_ids(user.organization_id, search, products, within)
+        licenses = licenses.filter(pk__in=matching)
     return licenses.order_by(*ordering_of(params.get("ordering")))
 
 
@@ -145,13 +151,15 @@ def _search_conditions(organization_id, search, catalog=None, subquery=False) ->
     return conditions
 
 
-def _matching_ids(organization_id, search, catalog=None):
-    """Ids of the company's licenses that `search` matches (`_search_conditions`)."""
+def _matching_ids(organization_id, search, catalog=None, within=None):
+    """Ids of the company's licenses that `search` matches (`_search_conditions`); the
+    matches by customer and product only among `within` (ids), if given."""
     mine = License.objects.filter(organization_id=organization_id).order_by()
-    first, *rest = (
-        mine.filter(condition).values("pk")
-        for condition in _search_conditions(organization_id, search, catalog)
-    )
+    code, description, *by_id = _search_conditions(organization_id, search, catalog)
+    parts = [mine.filter(code), mine.filter(description)]
+    among = mine if within is None else mine.filter(pk__in=within)
+    parts += [among.filter(condition) for condition in by_id]
+    first, *rest = (part.values("pk") for part in parts)
     return first.union(*rest, all=True)
 
 
