@@ -6,6 +6,7 @@ complete set: devices not listed any more are released, devices listed again kee
 activation, new devices are activated in the request's order while the quota lasts."""
 
 import hashlib
+import json
 from datetime import UTC
 
 from django.conf import settings
@@ -28,26 +29,26 @@ def _iso(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_ADDONS = (
+    "SELECT p.code FROM catalog_product p JOIN licenses_license_addons a "
+    "ON a.product_id = p.id WHERE a.license_id = {} ORDER BY p.kind, p.name"
+)
+
+
 def _addon_codes(license_id: int) -> list[str]:
-    return [
-        code
-        for (code,) in rows.fetch_all(
-            "SELECT p.code FROM catalog_product p JOIN licenses_license_addons a "
-            "ON a.product_id = p.id WHERE a.license_id = %s ORDER BY p.kind, p.name",
-            [license_id],
-        )
-    ]
+    return [code for (code,) in rows.fetch_all(_ADDONS.format("%s"), [license_id])]
 
 
-def license_payload(lic: License, kind: str) -> dict:
-    """What every license file states about its license."""
+def license_payload(lic: License, kind: str, addons=None) -> dict:
+    """What every license file states about its license (`addons`: its add-ons' codes, if
+    the caller has them)."""
     return {
         "type": kind,
         "issuer": getattr(settings, "LICENSEDESK_ISSUER", "M01"),
         "slc": lic.code,
         "product": {"code": lic.product.code, "name": lic.product.name},
         "version": {"code": lic.version.code, "name": lic.version.name},
-        "addons": _addon_codes(lic.pk),
+        "addons": _addon_codes(lic.pk) if addons is None else addons,
         "deviceLicenses": {"total": lic.device_licenses, "activated": lic.devices_used},
         "care": (
             {"level": lic.care_level, "endsOn": lic.care_ends_on.isoformat()}
@@ -155,23 +156,36 @@ def _insert_devices(installation, devices, now) -> None:
             )
 
 
-_LOCK_LICENSE = "SELECT device_licenses, devices_used FROM licenses_license WHERE id = %s"
+# The license's row locked, with the activation of a request id and the add-on codes.
+_LOCK_LICENSE = {
+    "postgresql": (
+        "SELECT l.device_licenses, l.devices_used, (SELECT a.id FROM activation_activation a "
+        "WHERE a.license_id = l.id AND a.request_id = %s), ARRAY(SELECT p.code "
+        "FROM catalog_product p JOIN licenses_license_addons x ON x.product_id = p.id "
+        "WHERE x.license_id = l.id ORDER BY p.kind, p.name) "
+        "FROM licenses_license l WHERE l.id = %s FOR UPDATE OF l"
+    ),
+    "sqlite": (  # the codes as a JSON array, in the same order
+        "SELECT l.device_licenses, l.devices_used, (SELECT a.id FROM activation_activation a "
+        "WHERE a.license_id = l.id AND a.request_id = %s), (SELECT json_group_array(code) "
+        "FROM (SELECT p.code FROM catalog_product p JOIN licenses_license_addons x "
+        "ON x.product_id = p.id WHERE x.license_id = l.id ORDER BY p.kind, p.name)) "
+        "FROM licenses_license l WHERE l.id = %s"
+    ),
+}
 
 
-def _lock_license(license_id: int) -> tuple[int, int]:
-    """The license's counters, its row locked (SQLite locks the whole database already)."""
-    if connection.features.has_select_for_update:
-        return rows.fetch_one(_LOCK_LICENSE + " FOR UPDATE", [license_id])
-    return rows.fetch_one(_LOCK_LICENSE, [license_id])
-
-
-def _prior_activation(license_id: int, request_id: str):
-    """The activation of this request id on this license, if there is one."""
-    found = rows.fetch_one(
-        "SELECT id FROM activation_activation WHERE license_id = %s AND request_id = %s",
-        [license_id, rows.db_value(Activation, "request_id", request_id)],
+def _lock_license(license_id: int, request_id: str) -> tuple[int, int, int | None, list]:
+    """The license's counters, its row locked (SQLite locks the whole database already), with
+    what an activation needs next in the same round trip: the id of the activation of this
+    request id on this license, if there is one, and the license's add-on codes."""
+    device_licenses, devices_used, prior_id, addons = rows.fetch_one(
+        _LOCK_LICENSE[connection.vendor],
+        [rows.db_value(Activation, "request_id", request_id), license_id],
     )
-    return Activation.objects.get(pk=found[0]) if found else None
+    if isinstance(addons, str):  # SQLite's JSON array
+        addons = json.loads(addons)
+    return device_licenses, devices_used, prior_id, addons
 
 
 def _installation(lic, parsed, now) -> tuple[Installation, bool]:
@@ -245,9 +259,11 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
             return previous.activation, True
     # Lock the license: activations of one SLC run one at a time, so the quota holds. Only
     # the counters are read again under the lock: the rest of `lic` came with the lookup.
-    lic.device_licenses, lic.devices_used = _lock_license(lic.pk)
+    lic.device_licenses, lic.devices_used, prior_id, addons = _lock_license(
+        lic.pk, parsed.request_id
+    )
     digest = parsed.digest()
-    prior = _prior_activation(lic.pk, parsed.request_id)
+    prior = Activation.objects.get(pk=prior_id) if prior_id is not None else None
     if prior is not None:
         if prior.request_digest != digest:
             raise Conflict(
@@ -287,7 +303,7 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
     _save_counts(installation, lic)
 
     licensed = {d.hardware_id for d in kept} | {d.hardware_id for d in activated}
-    payload = license_payload(lic, "activated")
+    payload = license_payload(lic, "activated", addons)
     payload["installation"] = {
         "id": parsed.installation_id,
         "hostname": parsed.hostname,
