@@ -108,34 +108,15 @@ MANY_DEVICES = 100  # a statement more pays off above this (the API plans generi
 DEVICE_COLUMNS = ("hardware_id", "mac", "manufacturer", "model", "name", "type")
 
 
-# A few devices in one statement, the rows as one JSON document: COPY costs two round trips.
-_INSERT_FEW_DEVICES = (
-    "INSERT INTO activation_activedevice (installation_id, hardware_id, mac, manufacturer, "
-    "model, name, type, activated_at) SELECT %s, d.hardware_id, d.mac, d.manufacturer, "
-    "d.model, d.name, d.type, %s FROM jsonb_to_recordset(%s::jsonb) AS d(hardware_id text, "
-    "mac text, manufacturer text, model text, name text, type text)"
-)
-
-
 def _insert_devices(installation, devices, now) -> None:
     """Insert the newly activated devices. On PostgreSQL with COPY: a request may list tens
     of thousands of devices, and INSERTs with client-side parameter binding take about ten
-    times as long; below MANY_DEVICES in one INSERT; elsewhere with bulk_create."""
+    times as long; elsewhere with bulk_create."""
     if not devices:
         return
     if len(devices) >= MANY_DEVICES:  # their foreign-key checks at COMMIT
         plans.generic_plans_until_commit()
     connection = connections[router.db_for_write(ActiveDevice)]
-    if connection.vendor == "postgresql" and len(devices) < MANY_DEVICES:
-        rows.execute(
-            _INSERT_FEW_DEVICES,
-            [
-                installation.pk,
-                now,
-                json.dumps([{c: getattr(d, c) for c in DEVICE_COLUMNS} for d in devices]),
-            ],
-        )
-        return
     if connection.vendor != "postgresql":
         ActiveDevice.objects.bulk_create(
             [
