@@ -7,6 +7,7 @@ from licensedesk import access
 from licensedesk.core.errors import ServiceError
 from licensedesk.groups import queries, services
 from licensedesk.groups.forms import GroupForm
+from licensedesk.licenses import codes
 from licensedesk.licenses.pages import LicensePaginator, Listing
 from licensedesk.licenses.queries import parse_int
 
@@ -28,17 +29,18 @@ def _save(request, form, group=None):
     """Create or update from the form: the picker posts add and remove (SLCs separated by
     spaces), the fallback box a list of codes to add."""
     add_codes, remove_codes, typed = form.license_changes(request.POST)
-    add = services.visible_license_ids(request.user, slcs=[*add_codes, *typed])
-    remove = services.visible_license_ids(request.user, slcs=remove_codes)
     data = form.cleaned_data
-    if group is None:
+    if group is None:  # a new group holds what was added and not removed again
+        removed = {codes.normalize(code) for code in remove_codes}
         return services.create_group(
             request.user,
             name=data["name"],
             description=data["description"],
-            license_ids=add - remove,
+            slcs={codes.normalize(code) for code in [*add_codes, *typed]} - removed,
             request=request,
         )
+    add = services.visible_license_ids(request.user, slcs=[*add_codes, *typed])
+    remove = services.visible_license_ids(request.user, slcs=remove_codes)
     return services.update_group(
         request.user,
         group,

@@ -27,6 +27,28 @@ def test_it_creates_a_group_with_licenses_picked_by_slc(world, scene, login):
     assert members(made) == {scene.hidden.code}
 
 
+def test_a_license_picked_then_unpicked_is_not_in_the_new_group(world, scene, login):
+    # The picker posts what was added and what was removed again, as space-separated SLCs.
+    login(world.license_admin).post(
+        URL,
+        {
+            "name": "Picked",
+            "add": f"{scene.shared.code} {scene.hidden.code}",
+            "remove": f"{scene.hidden.code.lower()} {scene.theirs.code}",
+        },
+    )
+    assert members(LicenseGroup.objects.get(name="Picked")) == {scene.shared.code}
+
+
+def test_a_form_with_a_code_the_user_cannot_see_makes_no_group(world, scene, login):
+    response = login(world.license_user).post(
+        URL, {"name": "Sneaky", "add": f"{scene.shared.code} {scene.hidden.code}"}
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "not among the licenses you can see" in response.content.decode()
+    assert not LicenseGroup.objects.filter(name="Sneaky").exists()
+
+
 def test_it_takes_codes_typed_in_the_fallback_box(world, scene, login):
     codes = f"{scene.shared.code}\n {scene.hidden.code.lower()}\n"
     login(world.license_admin).post(URL, {"name": "Typed", "codes": codes})
