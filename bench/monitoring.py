@@ -78,6 +78,7 @@ def seed() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE monitoring_report, monitoring_statechange, monitoring_hourlystat, "
+            "monitoring_latestreport, "
             "monitoring_health, monitoring_thresholds, activation_installation, "
             "licenses_license CASCADE"
         )
@@ -133,7 +134,7 @@ def seed() -> tuple:
             """
             INSERT INTO monitoring_health (installation_id, organization_id, token_digest,
                 token_prefix, enabled, state, severity, state_since, alerted_state, reasons,
-                last_report_at, last_report, product_version, hostname, created_at)
+                last_report_at, product_version, hostname, created_at)
             SELECT t.id, %s, t.digest, left(t.digest, 10), true, st.state, st.severity,
                    now() - interval '1 day', st.state, '[]'::jsonb,
                    CASE WHEN st.state = 'pending' THEN NULL
@@ -141,7 +142,6 @@ def seed() -> tuple:
                         WHEN t.n %% 20 = 7 THEN now() - interval '10 minutes'  -- silent
                         ELSE now() - interval '60 seconds' - (t.n %% 50) * interval '1 second'
                    END,
-                   CASE WHEN st.state = 'pending' THEN '{}'::jsonb ELSE %s::jsonb END,
                    '25.1', i.hostname, now()
             FROM unnest(%s::bigint[], %s::text[]) WITH ORDINALITY AS t(id, digest, n)
             JOIN activation_installation i ON i.id = t.id
@@ -153,8 +153,12 @@ def seed() -> tuple:
                 WHEN 'offline' THEN 1 WHEN 'attention' THEN 2 WHEN 'pending' THEN 4
                 ELSE 5 END AS severity) st
             """,
-            # The last report as in steady state (a row of the size every report rewrites).
-            [org.pk, report_body(0), ids, [digest(t) for t in tokens]],
+            [org.pk, ids, [digest(t) for t in tokens]],
+        )
+        cursor.execute(  # the latest report as in steady state
+            "INSERT INTO monitoring_latestreport (health_id, report) SELECT id, %s::jsonb "
+            "FROM monitoring_health WHERE state <> 'pending'",
+            [report_body(0)],
         )
         cursor.execute("ANALYZE")
     return admin, list(zip(ids, tokens, strict=True))

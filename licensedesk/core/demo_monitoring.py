@@ -16,6 +16,7 @@ from licensedesk.monitoring.models import (
     SEVERITY,
     Health,
     HourlyStat,
+    LatestReport,
     State,
     StateChange,
     Thresholds,
@@ -138,7 +139,7 @@ def create_demo_monitoring() -> None:
         last_report = now - (
             timedelta(minutes=40) if final == State.OFFLINE else timedelta(seconds=30)
         )
-        Health.objects.create(
+        health = Health.objects.create(
             installation=installation,
             organization_id=lic.organization_id,
             token_digest=services.digest(f"demo-{uuid.uuid4()}"),
@@ -150,10 +151,10 @@ def create_demo_monitoring() -> None:
             alerted_state=final,
             reasons=REASONS.get(final, []),
             last_report_at=last_report,
-            last_report=_report(hostname, final, last_report),
             product_version="25.1",
             hostname=hostname,
         )
+        LatestReport.objects.create(health=health, report=_report(hostname, final, last_report))
     create_reminder(admin, {"scope": "all", "lead_times": [90, 30, 7, 0]})
     if not NotificationProfile.objects.filter(organization=admin.organization).exists():
         create_profile(

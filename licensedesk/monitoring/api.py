@@ -161,7 +161,7 @@ def list_installations(
 def get_installation(request, installation_id: int):
     installation = _installation(request, installation_id)
     health = getattr(installation, "health", None)
-    installation.last_report = health.last_report if health else None
+    installation.last_report = health.last_report() if health else None
     for label, days in (("24h", 1), ("7d", 7), ("30d", 30)):
         setattr(
             installation,

@@ -23,6 +23,7 @@ from licensedesk.monitoring.models import (
     SEVERITY,
     Health,
     HourlyStat,
+    LatestReport,
     Report,
     State,
     StateChange,
@@ -218,7 +219,7 @@ WITH batch AS (
     FOR UPDATE OF h
 ), written AS (
     UPDATE monitoring_health h
-    SET reasons = b.reasons, last_report_at = b.now, last_report = b.report,
+    SET reasons = b.reasons, last_report_at = b.now,
         product_version = b.product_version, hostname = b.hostname, state = b.state,
         severity = b.severity,
         state_since = CASE WHEN old.state = b.state THEN old.state_since ELSE b.now END
@@ -226,7 +227,11 @@ WITH batch AS (
     WHERE h.id = old.id
       AND (old.last_report_at IS NULL OR old.last_report_at <= b.now - %(gap)s::interval)
     RETURNING h.id, h.installation_id, old.state AS old_state, b.state AS new_state, b.now,
-        b.change_reasons, b.cpu, b.memory, b.devices_total, b.devices_offline
+        b.change_reasons, b.cpu, b.memory, b.devices_total, b.devices_offline, b.report
+), latest AS (
+    INSERT INTO monitoring_latestreport (health_id, report)
+    SELECT id, report FROM written
+    ON CONFLICT (health_id) DO UPDATE SET report = EXCLUDED.report
 ), changed AS (
     INSERT INTO monitoring_statechange (installation_id, from_state, to_state, at, reasons)
     SELECT installation_id, old_state, new_state, now, change_reasons
@@ -327,7 +332,6 @@ def _store_locked(batch) -> dict:
                 continue
             _set_state(health, entry.state, entry.reasons, entry.now)
             health.last_report_at = entry.now
-            health.last_report = entry.report
             health.product_version = entry.product_version
             health.hostname = entry.hostname
             health.save(
@@ -337,10 +341,12 @@ def _store_locked(batch) -> dict:
                     "severity",
                     "state_since",
                     "last_report_at",
-                    "last_report",
                     "product_version",
                     "hostname",
                 ]
+            )
+            LatestReport.objects.update_or_create(
+                health_id=health.pk, defaults={"report": entry.report}
             )
             Report.objects.create(
                 installation_id=health.installation_id,

@@ -57,7 +57,7 @@ def installation_list(request):
     else:
         paginator.count = counts["all"]
         page = paginator.get_page(number)
-    rows = installations.filter(pk__in=ids).defer("health__last_report").order_by()
+    rows = installations.filter(pk__in=ids).order_by()
     by_id = {row.pk: row for row in rows}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return render(
@@ -102,7 +102,7 @@ def installation_detail(request, installation_id):
         since = now - timedelta(hours=24)
         context.update(
             {
-                "report": health.last_report or None,
+                "report": health.last_report() or None,
                 "timeline": _chart(services.timeline(installation, since, now), since, now),
                 "uptimes": [
                     (label, services.uptime(installation, timedelta(days=d), now))

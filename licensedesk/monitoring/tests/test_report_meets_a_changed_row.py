@@ -86,6 +86,6 @@ def test_a_state_change_is_written_with_the_report_in_one_go(looked_up):
     assert change.reasons == ["host disk 99% full"]
     health = Health.objects.get(installation=inst)
     assert (health.state, health.severity, health.state_since) == (State.CRITICAL, 0, at)
-    assert health.last_report["host"]["disk_pct"] == 99
+    assert health.last_report()["host"]["disk_pct"] == 99
     stored = Report.objects.filter(installation=inst).order_by("-received_at").first()
     assert (stored.state, stored.received_at) == (State.CRITICAL, at)

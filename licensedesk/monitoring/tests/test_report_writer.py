@@ -49,7 +49,7 @@ def test_an_accepted_report_is_stored_with_the_next_batch(client, world):
 
     assert writer.writer.flush() == 1
     health = Health.objects.get(installation=inst)
-    assert (health.state, health.last_report["host"]["disk_pct"]) == (State.CRITICAL, 99.0)
+    assert (health.state, health.last_report()["host"]["disk_pct"]) == (State.CRITICAL, 99.0)
     assert Report.objects.filter(installation=inst, state=State.CRITICAL).count() == 1
     change = StateChange.objects.get(installation=inst)
     assert (change.from_state, change.to_state) == (State.PENDING, State.CRITICAL)
