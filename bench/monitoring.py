@@ -246,12 +246,11 @@ def bench_http(pairs, args) -> dict:
         wait_for(PORT, server)
         from licensedesk.monitoring import services
 
-        # Each installation reports ROUNDS times, MIN_REPORT_GAP apart. Its first report
-        # meets no web process that has seen its token (token lookup + the report); each
-        # later one goes to either process, which has seen the token with a chance of
-        # 1 - 1/2**(round - 1) with two processes: the last round comes closest to the steady
-        # state of installations reporting every minute, where every process knows every
-        # token and a report costs no query before its answer.
+        # Each installation reports ROUNDS times, MIN_REPORT_GAP apart. A web process learns
+        # every enabled token at its first report (services._learn_enabled_tokens); before
+        # it did, a token met a process that had seen it with a chance of
+        # 1 - 1/2**(round - 1) with two processes, and each first meeting cost a lookup. The
+        # rounds show that they are now alike.
         rounds = [("healthz", health), ("reports", reports)]
         rounds += [(f"reports, round {k}", reports) for k in range(2, ROUNDS + 1)]
         for name, requests in rounds:

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import math
+import os
 import secrets
 import time
 import uuid
@@ -395,7 +396,29 @@ KNOWN_TOKENS_KEPT = 100_000
 
 
 def forget_known_tokens() -> None:
+    global _warmed_in
     _known_tokens.clear()
+    _warmed_in = None
+
+
+# The process (pid) whose memory holds every token enabled when it received its first report.
+_warmed_in = None
+_ENABLED_TOKENS = (
+    "SELECT token_digest, id, installation_id, organization_id FROM monitoring_health "
+    "WHERE enabled AND token_digest IS NOT NULL LIMIT %s"
+)
+
+
+def _learn_enabled_tokens() -> None:
+    """A web process's first report: learn every enabled token in one query (10,000: one
+    query of a few milliseconds) rather than each token at its first report to this process,
+    one lookup apiece, as every process had to after each restart (docs/benchmarks.md).
+    Digests only, as the rows hold them; a token revoked since is refused when its report is
+    stored, and forgotten then."""
+    global _warmed_in
+    _warmed_in = os.getpid()
+    for token_digest, *reporter in rows.fetch_all(_ENABLED_TOKENS, [KNOWN_TOKENS_KEPT]):
+        _known_tokens[token_digest] = Reporter(*reporter)
 
 
 def receive_report(secret: str, installation_id: int, read_report) -> str | None:
@@ -407,6 +430,8 @@ def receive_report(secret: str, installation_id: int, read_report) -> str | None
     LICENSEDESK_REPORT_FLUSH_MS=0, in one statement (PostgreSQL) before the answer."""
     from licensedesk.monitoring import writer
 
+    if _warmed_in != os.getpid() and secret.startswith(TOKEN_PREFIX):
+        _learn_enabled_tokens()
     token_digest = digest(secret)
     health = _known_tokens.get(token_digest)
     if health is None:

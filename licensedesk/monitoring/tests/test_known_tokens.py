@@ -88,3 +88,29 @@ def test_a_bad_body_with_a_known_token_stores_nothing(client, target):
     a_minute_later(inst)
     assert post(client, inst, token, report(host={"cpu_pct": 200})).status_code == 422
     assert Report.objects.filter(installation=inst).count() == 1
+
+
+def test_a_process_learns_every_enabled_token_at_its_first_report(client, world, target):
+    inst, token = target
+    other, other_token = monitored(world.org, world.license_admin, hostname="vms02")
+    off, off_token = monitored(world.org, world.license_admin, hostname="vms03")
+    services.disable(world.license_admin, off)
+
+    assert post(client, inst, token, report()).status_code == 202  # this process's first
+    assert services.digest(other_token) in services._known_tokens
+    assert services.digest(off_token) not in services._known_tokens
+
+    with CaptureQueriesContext(connection) as statements:
+        assert post(client, other, other_token, report()).status_code == 202
+    if connection.vendor == "postgresql":
+        assert len(statements) == 1  # no lookup of its token: the report's statement alone
+    assert post(client, off, off_token, report()).status_code == 401
+    assert not Report.objects.filter(installation=off).exists()
+
+
+def test_a_token_issued_after_the_first_report_is_still_found(client, world, target):
+    inst, token = target
+    assert post(client, inst, token, report()).status_code == 202
+    later, later_token = monitored(world.org, world.license_admin, hostname="vms04")
+    assert post(client, later, later_token, report()).status_code == 202
+    assert Report.objects.filter(installation=later).count() == 1
