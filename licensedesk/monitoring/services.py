@@ -203,9 +203,10 @@ def pending(health, report, state, reasons, now, digest=None) -> Pending:
 # PostgreSQL: a batch of reports in one statement, one round trip. It locks the Health rows
 # (still enabled, and still holding the report's token when one is given; in id order, so
 # that two batches never wait for each other in a circle), refuses a report less than
-# MIN_REPORT_GAP after the row's last one, and writes each row, its state change (from the
-# state the row holds now) and the raw report. Simultaneous reports of one installation
-# queue on the row lock; the second then sees the first's time and is too soon.
+# MIN_REPORT_GAP after the row's last one, and writes each row, the latest report whole, its
+# state change (from the state the row holds now) and the report's figures for the history.
+# Simultaneous reports of one installation queue on the row lock; the second then sees the
+# first's time and is too soon.
 _STORE_REPORTS = """
 WITH batch AS (
     SELECT * FROM jsonb_to_recordset(%(batch)s::jsonb) AS b(id bigint, digest varchar,
