@@ -68,9 +68,11 @@ def search_parts(user, params, products=None) -> list | None:
     conditions = _search_conditions(user.organization_id, search, products, subquery=True)
     # Disjoint: each part leaves out what an earlier part matches, so that their union
     # needs no de-duplication (a product matching 33,000 licenses: 60 → 41 ms). The
-    # product and customer parts come first: leaving them out is an id test, where leaving
-    # out a text match would read each row's text again.
-    conditions.reverse()
+    # customer part comes first and the product part next: each is read from its index
+    # alone (License.Meta.indexes: the product index carries the customer for this), where
+    # leaving out a text match would read each row's text again.
+    code, description, customer, *product = conditions
+    conditions = [customer, *product, code, description]
     parts, earlier = [], Q()
     for condition in conditions:
         parts.append(licenses.filter(condition & ~earlier).order_by(*ordering))
