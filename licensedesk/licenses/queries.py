@@ -50,7 +50,7 @@ def find_licenses(user, params, products=None):
 
 
 def search_parts(user, params, products=None) -> list | None:
-    """`find_licenses` with a search, as one query per searched column (product, customer,
+    """`find_licenses` with a search, as one query per searched column (customer, product,
     SLC, description), each with every other condition and the order, for a License Admin;
     None without a search or for a License User. Their union is the same listing, and a page
     reads each match's sort keys where it finds the match instead of looking every match up
