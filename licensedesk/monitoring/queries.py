@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
 
 from licensedesk import access
@@ -41,16 +42,43 @@ def find_installations(user, params):
 FILTERS = ("state", "customer", "group", "search")
 
 
-def is_filtered(params) -> bool:
-    return any(params.get(key) for key in FILTERS)
+def page_of_installations(user, params, number, per_page: int):
+    """Page `number` of `find_installations` (a Paginator page holding its installations with
+    their relations) and how many installations `user` sees in each state (None: not
+    monitored) and in all, for the state cards. Unfiltered, the cards and the page's ids
+    come from one walk of the company's installations (`COUNT(…) FILTER (…) OVER ()`;
+    10,000 installations: SQL 27 → 18 ms); filtered, or past the end, the cards are counted
+    apart. The page is cut on ids, then only its rows are loaded."""
+    installations = find_installations(user, params)
+    number = _page_number(number)
+    filtered = any(params.get(key) for key in FILTERS)
+    ids, counts = None, None
+    if not filtered:
+        start = (number - 1) * per_page
+        ids, counts = _ids_and_counts(installations, start, start + per_page)
+    paginator = Paginator(installations.values_list("pk", flat=True), per_page)
+    if counts is None:
+        counts = _counts_by_state(user)
+    if not filtered:
+        paginator.count = counts["all"]
+    page = paginator.get_page(number)
+    if ids is None:
+        ids = list(page.object_list)
+    by_id = {row.pk: row for row in installations.filter(pk__in=ids).order_by()}
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    return page, counts
 
 
-def rows_and_counts(installations, start: int, stop: int):
-    """The ids of rows start..stop of an unfiltered listing (`find_installations`) and how
-    many installations there are in each state (None: not monitored) and in all, in one pass
-    (`COUNT(…) FILTER (…) OVER ()`): the state cards and the page from one walk of the
-    company's installations instead of two (10,000 installations: SQL 27 → 15 ms). The
-    counts are None when the range lies past the end."""
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _ids_and_counts(installations, start: int, stop: int):
+    """The ids of rows start..stop and the counts by state and in all, in one query; counts
+    None when the range lies past the end."""
     counted = {
         f"n_{state}": Window(Count("pk", filter=Q(health__state=state))) for state in State.values
     }
@@ -62,7 +90,7 @@ def rows_and_counts(installations, start: int, stop: int):
         ).values_list("pk", "n_all", "n_none", *counted)[start:stop]
     )
     if not found:
-        return [], None
+        return None, None
     _, total, unmonitored, *per_state = found[0]
     counts = dict(zip(State.values, per_state, strict=True))
     counts[None] = unmonitored
@@ -70,8 +98,7 @@ def rows_and_counts(installations, start: int, stop: int):
     return [row[0] for row in found], counts
 
 
-def counts_by_state(user) -> dict:
-    """How many installations `user` sees in each state (None: not monitored) and in all."""
+def _counts_by_state(user) -> dict:
     counts = dict(
         access.installations_visible_to(user)
         .values_list("health__state")

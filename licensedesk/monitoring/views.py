@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,35 +30,11 @@ def _installation(request, installation_id):
 PER_PAGE = 50
 
 
-def _page_number(value) -> int:
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return 1
-
-
 @access.license_role_required
 def installation_list(request):
-    installations = queries.find_installations(request.user, request.GET)
-    number = _page_number(request.GET.get("page"))
-    ids, counts = None, None
-    if not queries.is_filtered(request.GET):  # the cards and the page in one pass
-        start = (number - 1) * PER_PAGE
-        ids, counts = queries.rows_and_counts(installations, start, start + PER_PAGE)
-    paginator = Paginator(installations.values_list("pk", flat=True), PER_PAGE)
-    if counts is None:  # filtered, or past the end: the cards count everything visible
-        counts = queries.counts_by_state(request.user)
-        if not queries.is_filtered(request.GET):
-            paginator.count = counts["all"]
-        page = paginator.get_page(number)
-        # Sort and cut the page on ids only, then load its rows with their relations.
-        ids = list(page.object_list)
-    else:
-        paginator.count = counts["all"]
-        page = paginator.get_page(number)
-    rows = installations.filter(pk__in=ids).order_by()
-    by_id = {row.pk: row for row in rows}
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    page, counts = queries.page_of_installations(
+        request.user, request.GET, request.GET.get("page"), PER_PAGE
+    )
     return render(
         request,
         "monitoring/installation_list.html",

@@ -146,3 +146,16 @@ def test_the_other_company_sees_its_own_installations_only(world, login, target)
     page = login(world.outsider).get("/installations/").content.decode()
     assert "vms-contoso" in page and "vms-secret" not in page
     assert theirs.pk != target.pk
+
+
+@pytest.mark.parametrize("who", STRANGERS)
+def test_cards_counted_with_the_page_count_only_what_the_user_sees(world, login, target, who):
+    # With an installation of their own, the page and its state cards come from one walk of
+    # what the user sees: the target's Critical is not among them.
+    user = getattr(world, who)
+    own = installation(user.organization, grant_to=[user], hostname="vms-own")
+    page = login(user).get("/installations/")
+    assert [i.pk for i in page.context["page"]] == [own.pk]
+    assert page.context["page"].paginator.count == 1
+    assert page.context["counts"]["critical"] == 0
+    assert SECRET_HOST not in page.content.decode()

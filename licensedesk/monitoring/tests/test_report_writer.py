@@ -180,3 +180,12 @@ def test_the_writer_thread_stores_the_reports_by_itself(world, settings, monkeyp
 
 
 _real_start_thread = writer.ReportWriter._start_thread
+
+
+def test_a_token_speaks_only_for_its_own_installation_before_any_batch(client, world):
+    inst, token = monitored(world.org, world.license_admin)
+    theirs, _ = monitored(world.other_org, world.outsider)
+    assert post(client, theirs, token, report()).status_code == 404
+    assert writer.writer.pending() == 0
+    writer.writer.flush()
+    assert not Report.objects.filter(installation__in=[inst, theirs]).exists()
