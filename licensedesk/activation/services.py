@@ -30,8 +30,8 @@ def _iso(moment) -> str:
 
 
 _ADDONS = (
-    "SELECT p.code FROM catalog_product p JOIN licenses_license_addons a "
-    "ON a.product_id = p.id WHERE a.license_id = {} ORDER BY p.kind, p.name"
+    "SELECT p.code FROM catalog_product p JOIN licenses_license_addons x "
+    "ON x.product_id = p.id WHERE x.license_id = {} ORDER BY p.kind, p.name"
 )
 
 
@@ -156,21 +156,20 @@ def _insert_devices(installation, devices, now) -> None:
             )
 
 
-# The license's row locked, with the activation of a request id and the add-on codes.
+# The license's row locked, with the activation of a request id and the add-on codes (an
+# array on PostgreSQL, a JSON array on SQLite, which locks the whole database anyway).
+_LOCK_SELECT = (
+    "SELECT l.device_licenses, l.devices_used, (SELECT a.id FROM activation_activation a "
+    "WHERE a.license_id = l.id AND a.request_id = %s), {addons} "
+    "FROM licenses_license l WHERE l.id = %s{lock}"
+)
 _LOCK_LICENSE = {
-    "postgresql": (
-        "SELECT l.device_licenses, l.devices_used, (SELECT a.id FROM activation_activation a "
-        "WHERE a.license_id = l.id AND a.request_id = %s), ARRAY(SELECT p.code "
-        "FROM catalog_product p JOIN licenses_license_addons x ON x.product_id = p.id "
-        "WHERE x.license_id = l.id ORDER BY p.kind, p.name) "
-        "FROM licenses_license l WHERE l.id = %s FOR UPDATE OF l"
+    "postgresql": _LOCK_SELECT.format(
+        addons="ARRAY(" + _ADDONS.format("l.id") + ")", lock=" FOR UPDATE OF l"
     ),
-    "sqlite": (  # the codes as a JSON array, in the same order
-        "SELECT l.device_licenses, l.devices_used, (SELECT a.id FROM activation_activation a "
-        "WHERE a.license_id = l.id AND a.request_id = %s), (SELECT json_group_array(code) "
-        "FROM (SELECT p.code FROM catalog_product p JOIN licenses_license_addons x "
-        "ON x.product_id = p.id WHERE x.license_id = l.id ORDER BY p.kind, p.name)) "
-        "FROM licenses_license l WHERE l.id = %s"
+    "sqlite": _LOCK_SELECT.format(
+        addons="(SELECT json_group_array(code) FROM (" + _ADDONS.format("l.id") + "))",  # noqa: S608 - fixed SQL
+        lock="",
     ),
 }
 
