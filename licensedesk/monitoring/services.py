@@ -8,7 +8,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Avg, Count, F, Max, Q
@@ -168,7 +168,7 @@ class Pending:
 
     health_id: int
     digest: str | None  # the token it came with: stored only while the row still holds it
-    now: object  # datetime
+    now: datetime
     state: str
     reasons: list
     report: dict  # as JSON
@@ -363,7 +363,8 @@ def _store_locked(batch) -> dict:
     return outcomes
 
 
-def derive(health, report, now) -> tuple[str, list[str]]:
+def derive(health, report) -> tuple[str, list[str]]:
+    """The state of a report and why, by its company's thresholds."""
     from licensedesk.monitoring.reports import derive_state
 
     return derive_state(report, thresholds_for(health.organization_id))
@@ -377,7 +378,7 @@ def ingest(health, report, now=None, *, digest=None) -> str:
     RateLimited (too soon after the last report) or TokenGone (monitoring turned off, token
     replaced)."""
     now = now or timezone.now()
-    state, reasons = derive(health, report, now)
+    state, reasons = derive(health, report)
     [(outcome, last_report_at)] = store_reports(
         [pending(health, report, state, reasons, now, digest)]
     )

@@ -123,7 +123,7 @@ def accept(health, report, token_digest: str) -> str:
         gap = (now - last).total_seconds()
         if gap < services.MIN_REPORT_GAP:
             raise RateLimited(max(1, math.ceil(services.MIN_REPORT_GAP - gap)))
-    state, reasons = services.derive(health, report, now)
+    state, reasons = services.derive(health, report)
     if len(_last_accepted) >= services.KNOWN_TOKENS_KEPT:
         _last_accepted.clear()
     _last_accepted[health.pk] = now
