@@ -16,13 +16,13 @@ from django.utils import timezone
 from licensedesk.activation import lrq as lrq_format
 from licensedesk.activation import signing
 from licensedesk.activation.models import Activation, ActiveDevice, IdempotencyKey, Installation
-from licensedesk.audit.services import record
+from licensedesk.audit import services as audit
 from licensedesk.care.status import today
 from licensedesk.core import plans, rows
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events
-from licensedesk.notifications.services import emit
+from licensedesk.notifications.services import event_job
 
 
 def _iso(moment) -> str:
@@ -64,7 +64,7 @@ def license_payload(lic: License, kind: str, addons=None) -> dict:
 
 def initial_license_file(lic: License, user=None, request=None) -> str:
     """The license file a new installation is installed with."""
-    record("license.download", request=request, actor=user, target=lic)
+    audit.record("license.download", request=request, actor=user, target=lic)
     return signing.sign(license_payload(lic, "initial"))
 
 
@@ -106,14 +106,30 @@ def activate(user, lic: License, data: bytes, *, via="web", idempotency_key=None
 
 MANY_DEVICES = 100  # a statement more pays off above this (the API plans generically anyway)
 DEVICE_COLUMNS = ("hardware_id", "mac", "manufacturer", "model", "name", "type")
+_INSERT_FEW_DEVICES = (  # the columns of DEVICE_COLUMNS, in order, as arrays
+    "INSERT INTO activation_activedevice (installation_id, activated_at, hardware_id, mac, "
+    "manufacturer, model, name, type) SELECT %s, %s, d.* FROM unnest(%s::text[], %s::text[], "
+    "%s::text[], %s::text[], %s::text[], %s::text[]) AS d"
+)
+
+
+def _device_writes(installation, devices, now) -> list[rows.Write]:
+    """The newly activated devices: inserted now if they are many or the database is not
+    PostgreSQL (`_insert_devices`), else as a write of the activation's one statement
+    (`rows.write_together`)."""
+    if not devices:
+        return []
+    if connection.vendor != "postgresql" or len(devices) >= MANY_DEVICES:
+        _insert_devices(installation, devices, now)
+        return []
+    columns = [[getattr(d, c) for d in devices] for c in DEVICE_COLUMNS]
+    return [rows.Write(_INSERT_FEW_DEVICES, [installation.pk, now, *columns])]
 
 
 def _insert_devices(installation, devices, now) -> None:
     """Insert the newly activated devices. On PostgreSQL with COPY: a request may list tens
     of thousands of devices, and INSERTs with client-side parameter binding take about ten
     times as long; elsewhere with bulk_create."""
-    if not devices:
-        return
     if len(devices) >= MANY_DEVICES:  # their foreign-key checks at COMMIT
         plans.generic_plans_until_commit()
     connection = connections[router.db_for_write(ActiveDevice)]
@@ -224,24 +240,36 @@ _SAVE_INSTALLATION = (
     "devices_active = %s, last_activation_at = %s WHERE id = %s"
 )
 _SAVE_LICENSE = "UPDATE licenses_license SET devices_used = %s WHERE id = %s"
+_RELEASE = {
+    "postgresql": "DELETE FROM activation_activedevice "
+    "WHERE installation_id = %s AND hardware_id = ANY(%s)",
+    "sqlite": "DELETE FROM activation_activedevice "
+    "WHERE installation_id = %s AND hardware_id IN (SELECT value FROM json_each(%s))",
+}
 
 
-def _save_counts(installation, lic) -> None:
-    """The installation's and the license's counters: in one statement on PostgreSQL."""
-    params = [
-        installation.hostname,
-        installation.product_version,
-        installation.devices_active,
-        rows.db_value(Installation, "last_activation_at", installation.last_activation_at),
-        installation.pk,
-        lic.devices_used,
-        lic.pk,
+def _release_write(installation, hardware_ids) -> list[rows.Write]:
+    if not hardware_ids:
+        return []
+    ids = hardware_ids if connection.vendor == "postgresql" else json.dumps(hardware_ids)
+    return [rows.Write(_RELEASE[connection.vendor], [installation.pk, ids])]
+
+
+def _count_writes(installation, lic) -> list[rows.Write]:
+    """The installation's and the license's counters."""
+    return [
+        rows.Write(
+            _SAVE_INSTALLATION,
+            [
+                installation.hostname,
+                installation.product_version,
+                installation.devices_active,
+                rows.db_value(Installation, "last_activation_at", installation.last_activation_at),
+                installation.pk,
+            ],
+        ),
+        rows.Write(_SAVE_LICENSE, [lic.devices_used, lic.pk]),
     ]
-    if connection.vendor == "postgresql":
-        rows.execute(f"WITH installation AS ({_SAVE_INSTALLATION}) {_SAVE_LICENSE}", params)
-    else:
-        rows.execute(_SAVE_INSTALLATION, params[:5])
-        rows.execute(_SAVE_LICENSE, params[5:])
 
 
 @transaction.atomic
@@ -291,15 +319,13 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
             (activated if len(kept) + len(activated) < available else refused).append(device)
 
     gone = released + [d.hardware_id for d in refused if d.hardware_id in current]
-    if gone:
-        ActiveDevice.objects.filter(installation=installation, hardware_id__in=gone).delete()
-    _insert_devices(installation, activated, now)
+    writes = [*_release_write(installation, gone), *_device_writes(installation, activated, now)]
     installation.hostname = parsed.hostname or installation.hostname
     installation.product_version = parsed.product_version or installation.product_version
     installation.devices_active = len(kept) + len(activated)
     installation.last_activation_at = now
     lic.devices_used = used_elsewhere + installation.devices_active
-    _save_counts(installation, lic)
+    writes += _count_writes(installation, lic)
 
     licensed = {d.hardware_id for d in kept} | {d.hardware_id for d in activated}
     payload = license_payload(lic, "activated", addons)
@@ -314,8 +340,7 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
         {"hardwareId": d.hardware_id, "name": d.name, "activated": d.hardware_id in licensed}
         for d in parsed.devices
     ]
-    activation = rows.insert(
-        Activation,
+    activation = Activation(
         license=lic,
         installation=installation,
         request_id=parsed.request_id,
@@ -334,10 +359,6 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
         },
         license_file=signing.sign(payload),
     )
-    if idempotency_key:
-        IdempotencyKey.objects.create(
-            user=user, key=idempotency_key, body_digest=body_digest, activation=activation
-        )
     summary = {
         "installation": parsed.hostname or parsed.installation_id,
         "activated": len(activated),
@@ -345,21 +366,25 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
         "released": len(released),
         "refused": len(refused),
     }
-    if activated:
-        emit(events.DEVICES_ACTIVATED, lic, summary)
-    if refused:
-        emit(events.ACTIVATION_REFUSED, lic, summary)
-    record(
+    jobs = [
+        event_job(kind, lic, summary)
+        for kind, happened in (
+            (events.DEVICES_ACTIVATED, activated),
+            (events.ACTIVATION_REFUSED, refused),
+        )
+        if happened
+    ]
+    audit_event = audit.event(
         "license.activate",
         request=request,
         actor=user,
         target=lic,
-        changes={
-            "installation": parsed.installation_id,
-            "activated": len(activated),
-            "kept": len(kept),
-            "released": len(released),
-            "refused": len(refused),
-        },
+        changes={**summary, "installation": parsed.installation_id},
     )
+    # Everything this activation writes, in one round trip on PostgreSQL (but many devices).
+    rows.save_new(activation, *jobs, audit_event, also=tuple(writes))
+    if idempotency_key:
+        IdempotencyKey.objects.create(
+            user=user, key=idempotency_key, body_digest=body_digest, activation=activation
+        )
     return activation, False

@@ -14,7 +14,7 @@ def _clean(changes: dict | None) -> dict:
     return {k: ("[redacted]" if k in SECRET_KEYS else v) for k, v in changes.items()}
 
 
-def record(
+def event(
     action: str,
     *,
     request=None,
@@ -25,7 +25,8 @@ def record(
     actor_label: str = "",
     changes: dict | None = None,
 ) -> AuditEvent:
-    """Write one audit event. The actor and company default to the request's user."""
+    """A new audit event, not saved yet (`record` saves it; `rows.save_new` saves it with
+    other rows). The actor and company default to the request's user."""
     request_user = getattr(request, "user", None)
     if actor is None and request_user is not None and request_user.is_authenticated:
         actor = request_user
@@ -33,8 +34,7 @@ def record(
         organization = actor.organization
     ip = client_ip(request) if request is not None else None
     agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
-    return rows.insert(  # written on every change and hot path: one plain INSERT
-        AuditEvent,
+    return AuditEvent(
         organization=organization,
         actor=actor,
         actor_label=(actor.email if actor is not None else actor_label)[:254],
@@ -46,6 +46,14 @@ def record(
         ip_address=ip or None,
         user_agent=agent,
     )
+
+
+def record(action: str, **details) -> AuditEvent:
+    """Write one audit event (`event`'s arguments). Written on every change and hot path:
+    one plain INSERT."""
+    audit_event = event(action, **details)
+    rows.save_new(audit_event)
+    return audit_event
 
 
 def diff(before: dict, after: dict) -> dict:

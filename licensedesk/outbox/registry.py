@@ -18,12 +18,20 @@ def handler(kind: str):
     return register
 
 
-def enqueue(kind: str, payload: dict | None = None, *, run_at=None, max_attempts=8) -> Job:
-    """Queue a job. Call it inside the transaction of the change, so both land or neither."""
+def job(kind: str, payload: dict | None = None, *, run_at=None, max_attempts=8) -> Job:
+    """A new job, not saved yet (`enqueue` saves it; `rows.save_new` saves it with other
+    rows, in the transaction of the change)."""
     if kind not in HANDLERS:
         raise ValueError(f"No handler for job kind {kind!r}")
     fields = {"kind": kind, "payload": payload or {}, "max_attempts": max_attempts}
     if run_at is not None:
         fields["run_at"] = run_at
+    return Job(**fields)
+
+
+def enqueue(kind: str, payload: dict | None = None, *, run_at=None, max_attempts=8) -> Job:
+    """Queue a job. Call it inside the transaction of the change, so both land or neither."""
+    new = job(kind, payload, run_at=run_at, max_attempts=max_attempts)
     # One plain INSERT: atomic on its own, no savepoint inside the caller's transaction.
-    return rows.insert(Job, **fields)
+    rows.save_new(new)
+    return new
