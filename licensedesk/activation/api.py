@@ -10,7 +10,7 @@ from licensedesk import access
 from licensedesk.activation import lrq, services
 from licensedesk.activation.models import Activation
 from licensedesk.activation.views import UPLOADS, license_file_response
-from licensedesk.core import plans, ratelimit
+from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.licenses.codes import normalize
 
@@ -101,17 +101,17 @@ def create_activation(request, slc: str):
     that includes it). Honours `Idempotency-Key`. A request already processed answers 200 with
     the same file and uses no more device licenses."""
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
-    with plans.generic_plans():  # the hot path of installations online
-        lic = _license(request, slc)
-        ratelimit.consume("upload", str(request.auth.pk), UPLOADS)
-        activation, replayed = services.activate(
-            request.auth,
-            lic,
-            _request_bytes(request),
-            via="api",
-            idempotency_key=key,
-            request=request,
-        )
+    # Served with generic plans (activation/apps.py): the hot path of installations online.
+    lic = _license(request, slc)
+    ratelimit.consume("upload", str(request.auth.pk), UPLOADS)
+    activation, replayed = services.activate(
+        request.auth,
+        lic,
+        _request_bytes(request),
+        via="api",
+        idempotency_key=key,
+        request=request,
+    )
     status = 200 if replayed and not key else 201
     location = f"/api/v1/activations/{activation.pk}/license-file"
     if "application/json" in request.headers.get("Accept", ""):

@@ -4,29 +4,65 @@ Connections plan every statement for its actual values (`plan_cache_mode=force_c
 settings.py): generic plans made a License User's Licenses page ten times slower. The hot
 write paths, though, are key lookups and inserts whose plan never depends on the values, and
 planning them again at every call cost PostgreSQL 1.6 ms of an activation's 3.5
-(docs/benchmarks.md): there, `generic_plans()` lets the prepared statements keep one plan,
-and bulk inserts call `generic_plans_until_commit()` for their foreign-key checks."""
+(docs/benchmarks.md), the API token's lookup alone 0.3 ms. So:
 
-from contextlib import contextmanager, suppress
+- `serve_generically(method, path)`: requests of that method to paths matching that regular
+  expression run with generic plans from their start (the token's lookup included), set by
+  `PlanModeMiddleware`; every other request runs with custom plans again. The mode stays on
+  the connection between requests, so a stream of such requests on one connection costs no
+  statement at all, and a switch costs one (SET or RESET).
+- `generic_plans_until_commit()`: bulk inserts plan generically for the rest of their
+  transaction, the foreign-key checks PostgreSQL runs at COMMIT included.
 
-from django.db import DatabaseError, connection
+A plan mode never changes what a statement returns, only how long it takes."""
+
+import re
+
+from django.db import connection
 
 from licensedesk.core import rows
 
+_GENERIC_PATHS: list[tuple[str, re.Pattern]] = []
+_MARK = "_licensedesk_generic_plans"  # set on the driver's connection, which a new one lacks
 
-@contextmanager
-def generic_plans():
+
+def serve_generically(method: str, path: str) -> None:
+    """Serve requests of `method` whose path (all of it) matches the regular expression
+    `path` with generic plans. Call it from an AppConfig.ready()."""
+    _GENERIC_PATHS.append((method, re.compile(path)))
+
+
+def wants_generic_plans(method: str, path: str) -> bool:
+    return any(method == m and pattern.fullmatch(path) for m, pattern in _GENERIC_PATHS)
+
+
+def plan_generically(wanted: bool) -> None:
+    """Put this thread's connection in the wanted mode, if it is not in it already."""
     if connection.vendor != "postgresql":
-        yield
         return
-    rows.execute("SET plan_cache_mode = force_generic_plan")
-    try:
-        yield
-    finally:
-        # If the transaction failed, its rollback undoes the SET as well, and a broken
-        # connection is closed at the end of the request.
-        with suppress(DatabaseError):
-            rows.execute("RESET plan_cache_mode")
+    raw = connection.connection
+    if raw is None:  # not connected: a new connection plans custom plans
+        if not wanted:
+            return
+        connection.ensure_connection()
+        raw = connection.connection
+    if getattr(raw, _MARK, False) == wanted:  # a new connection plans custom plans
+        return
+    rows.execute("SET plan_cache_mode = force_generic_plan" if wanted else "RESET plan_cache_mode")
+    # Inside a transaction (requests are not; a test's are), a rollback would undo the SET:
+    # the mode is then unknown, and the next request sets its own.
+    setattr(raw, _MARK, None if connection.in_atomic_block else wanted)
+
+
+class PlanModeMiddleware:
+    """Each request in the plan mode its path wants (`serve_generically`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        plan_generically(wants_generic_plans(request.method, request.path_info))
+        return self.get_response(request)
 
 
 def generic_plans_until_commit() -> None:
