@@ -6,8 +6,8 @@ class Installation(models.Model):
     """A customer's VMS installation on a license, known from its license requests (or added
     by hand)."""
 
-    license = models.ForeignKey(
-        "licenses.License", on_delete=models.CASCADE, related_name="installations"
+    license = models.ForeignKey(  # indexed by installation_unique, which starts with it
+        "licenses.License", on_delete=models.CASCADE, related_name="installations", db_index=False
     )
     uuid = models.UUIDField("installation id")
     hostname = models.CharField(max_length=200, blank=True)
@@ -29,7 +29,9 @@ class Installation(models.Model):
 class ActiveDevice(models.Model):
     """A device (by hardware id) holding one of the license's device licenses."""
 
-    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="devices")
+    installation = models.ForeignKey(  # indexed by active_device_unique, which starts with it
+        Installation, on_delete=models.CASCADE, related_name="devices", db_index=False
+    )
     hardware_id = models.CharField(max_length=128)
     mac = models.CharField(max_length=200, blank=True)
     manufacturer = models.CharField(max_length=200, blank=True)
@@ -52,8 +54,8 @@ class ActiveDevice(models.Model):
 class Activation(models.Model):
     """One processed license request and the activated license file it produced."""
 
-    license = models.ForeignKey(
-        "licenses.License", on_delete=models.CASCADE, related_name="activations"
+    license = models.ForeignKey(  # indexed by activation_request_unique, which starts with it
+        "licenses.License", on_delete=models.CASCADE, related_name="activations", db_index=False
     )
     installation = models.ForeignKey(
         Installation, on_delete=models.CASCADE, related_name="activations"
