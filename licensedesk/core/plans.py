@@ -23,7 +23,10 @@ from django.db import connection
 from licensedesk.core import rows
 
 _GENERIC_PATHS: list[tuple[str, re.Pattern]] = []
-_MARK = "_licensedesk_generic_plans"  # set on the driver's connection, which a new one lacks
+# Kept on the driver's connection (a new one has neither: custom plans): whether it plans
+# generically, and whether it does once the current transaction is rolled back.
+_MODE = "_licensedesk_generic_plans"
+_MODE_AFTER_ROLLBACK = "_licensedesk_generic_plans_after_rollback"
 
 
 def serve_generically(method: str, path: str) -> None:
@@ -46,12 +49,21 @@ def plan_generically(wanted: bool) -> None:
             return
         connection.ensure_connection()
         raw = connection.connection
-    if getattr(raw, _MARK, False) == wanted:  # a new connection plans custom plans
+    if getattr(raw, _MODE, False) == wanted:  # a new connection plans custom plans
         return
     rows.execute("SET plan_cache_mode = force_generic_plan" if wanted else "RESET plan_cache_mode")
-    # Inside a transaction (requests are not; a test's are), a rollback would undo the SET:
-    # the mode is then unknown, and the next request sets its own.
-    setattr(raw, _MARK, None if connection.in_atomic_block else wanted)
+    setattr(raw, _MODE, wanted)
+    if not connection.in_atomic_block:
+        setattr(raw, _MODE_AFTER_ROLLBACK, wanted)
+
+
+def forget_rolled_back_plan_mode() -> None:
+    """Requests run outside transactions (ATOMIC_REQUESTS is off), so the mode they set
+    stays. A test's requests run inside its transaction, whose rollback undoes a mode set in
+    it: each test starts by going back to the mode set outside transactions."""
+    raw = connection.connection if connection.vendor == "postgresql" else None
+    if raw is not None:
+        setattr(raw, _MODE, getattr(raw, _MODE_AFTER_ROLLBACK, False))
 
 
 class PlanModeMiddleware:

@@ -103,13 +103,21 @@ def test_a_request_for_custom_plans_opens_no_connection(postgresql):
     assert connection.connection is None
 
 
-def test_inside_a_transaction_the_mode_is_set_again_by_the_next_request(db, world, api):
-    # A test's transaction (or ATOMIC_REQUESTS) may roll the SET back: never trust it.
-    needs_postgresql("plan modes are PostgreSQL's")
+def test_a_mode_set_in_a_rolled_back_transaction_is_forgotten(postgresql, world, api):
+    # Requests run outside transactions; a test's run inside its transaction, which is
+    # rolled back, and each test starts by forgetting what was set in it (conftest.py).
     lic = activatable(world.org, devices=10)
     client = api(world.license_admin)
-    _activate(client, lic)
+    client.get("/api/v1/licenses")
+    assert plan_cache_mode() == "force_custom_plan"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _activate(client, lic)
+        assert plan_cache_mode() == "force_generic_plan"
+        raise RuntimeError("rolled back")
+    assert plan_cache_mode() == "force_custom_plan"
+    plans.forget_rolled_back_plan_mode()
     assert _mode_statements(_activate(client, lic)) == ["SET plan_cache_mode = force_generic_plan"]
+    assert plan_cache_mode() == "force_generic_plan"
 
 
 def test_only_the_registered_method_and_whole_path_plan_generically():
