@@ -109,7 +109,7 @@ def _insert_sql(model, vendor: str) -> tuple[str, tuple]:
 @dataclass(frozen=True)
 class Write:
     """One INSERT, UPDATE or DELETE for `write_together`; `returns`: it ends with a
-    RETURNING of one column."""
+    RETURNING of one column, and writes one row."""
 
     sql: str
     params: list
@@ -162,10 +162,3 @@ def save_new(*objs, also: tuple[Write, ...] = ()) -> None:
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
-
-
-def insert(model, **values):
-    """A new `model` row saved with one plain INSERT … RETURNING (`save_new`)."""
-    obj = model(**values)
-    save_new(obj)
-    return obj

@@ -13,7 +13,8 @@ from licensedesk.outbox.models import Job
 
 def test_an_insert_applies_defaults_auto_now_and_json_as_save_does(db):
     before = timezone.now()
-    job = rows.insert(Job, kind="notifications.fanout", payload={"a": [1, "é"]})
+    job = Job(kind="notifications.fanout", payload={"a": [1, "é"]})
+    rows.save_new(job)
     stored = Job.objects.get(pk=job.pk)
     assert (stored.kind, stored.payload, stored.state) == (
         "notifications.fanout",
@@ -27,9 +28,8 @@ def test_an_insert_applies_defaults_auto_now_and_json_as_save_does(db):
 
 
 def test_an_inserted_row_reads_back_through_instance_as_the_orm_reads_it(world):
-    event = rows.insert(
-        AuditEvent, organization=world.org, actor=world.license_admin, action="x.y", changes={}
-    )
+    event = AuditEvent(organization=world.org, actor=world.license_admin, action="x.y", changes={})
+    rows.save_new(event)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {rows.columns(AuditEvent, 'e')} FROM audit_auditevent e WHERE e.id = %s",
