@@ -106,10 +106,11 @@ def activate(user, lic: License, data: bytes, *, via="web", idempotency_key=None
 
 MANY_DEVICES = 100  # a statement more pays off above this (the API plans generically anyway)
 DEVICE_COLUMNS = ("hardware_id", "mac", "manufacturer", "model", "name", "type")
-_INSERT_FEW_DEVICES = (  # the columns of DEVICE_COLUMNS, in order, as arrays
+_INSERT_FEW_DEVICES = (  # the devices as one JSON document: psycopg adapts six lists slower
     "INSERT INTO activation_activedevice (installation_id, activated_at, hardware_id, mac, "
-    "manufacturer, model, name, type) SELECT %s, %s, d.* FROM unnest(%s::text[], %s::text[], "
-    "%s::text[], %s::text[], %s::text[], %s::text[]) AS d"
+    "manufacturer, model, name, type) SELECT %s, %s, d.hardware_id, d.mac, d.manufacturer, "
+    "d.model, d.name, d.type FROM jsonb_to_recordset(%s::jsonb) AS d(hardware_id text, "
+    "mac text, manufacturer text, model text, name text, type text)"
 )
 
 
@@ -122,8 +123,8 @@ def _device_writes(installation, devices, now) -> list[rows.Write]:
     if connection.vendor != "postgresql" or len(devices) >= MANY_DEVICES:
         _insert_devices(installation, devices, now)
         return []
-    columns = [[getattr(d, c) for d in devices] for c in DEVICE_COLUMNS]
-    return [rows.Write(_INSERT_FEW_DEVICES, [installation.pk, now, *columns])]
+    listed = json.dumps([{c: getattr(d, c) for c in DEVICE_COLUMNS} for d in devices])
+    return [rows.Write(_INSERT_FEW_DEVICES, [installation.pk, now, listed])]
 
 
 def _insert_devices(installation, devices, now) -> None:

@@ -17,6 +17,7 @@ from licensedesk.notifications import events
 from licensedesk.outbox.models import Job
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "WITH")
+OTHER_INSTALLATION = "9d2e8c1b-3f4a-4b5c-8d6e-7f8a9b0c1d2e"
 
 
 def _fanout_events():
@@ -99,3 +100,30 @@ def test_a_refused_request_writes_nothing(world):
     assert not ActiveDevice.objects.exists() and not Activation.objects.exists()
     assert not Job.objects.exists()
     assert not AuditEvent.objects.filter(action="license.activate").exists()
+
+
+def test_a_device_is_stored_exactly_as_its_request_described_it(world):
+    # Few devices travel to PostgreSQL as one JSON document: quotes, backslashes and
+    # non-ASCII text must arrive as they were sent.
+    from licensedesk_client import lrq as lrq_writer
+
+    lic = activatable(world.org, devices=3)
+    described = {
+        "hardwareId": 'cam-"1"\\x',
+        "mac": "00:40:8C:12:34:56",
+        "manufacturer": "Åxis & Söhne",
+        "model": "P3265-LVE {dome}",
+        "name": 'Gate "north" — entrée',
+        "type": "camera",
+    }
+    body = lrq_writer.make_lrq(lic.code, [described], installation_id=OTHER_INSTALLATION)
+    services.activate(world.license_admin, lic, body)
+    stored = ActiveDevice.objects.get()
+    assert {
+        "hardwareId": stored.hardware_id,
+        "mac": stored.mac,
+        "manufacturer": stored.manufacturer,
+        "model": stored.model,
+        "name": stored.name,
+        "type": stored.type,
+    } == described
