@@ -114,17 +114,15 @@ _INSERT_FEW_DEVICES = (  # the devices as one JSON document: psycopg adapts six 
 )
 
 
-def _device_writes(installation, devices, now) -> list[rows.Write]:
-    """The newly activated devices: inserted now if they are many or the database is not
-    PostgreSQL (`_insert_devices`), else as a write of the activation's one statement
-    (`rows.write_together`)."""
-    if not devices:
-        return []
-    if connection.vendor != "postgresql" or len(devices) >= MANY_DEVICES:
-        _insert_devices(installation, devices, now)
-        return []
+def _in_one_statement(devices) -> bool:
+    """Whether the new devices go in the activation's one statement (`rows.write_together`):
+    on PostgreSQL, when they are few; else `_insert_devices` inserts them before it."""
+    return connection.vendor == "postgresql" and len(devices) < MANY_DEVICES
+
+
+def _devices_write(installation, devices, now) -> rows.Write:
     listed = json.dumps([{c: getattr(d, c) for c in DEVICE_COLUMNS} for d in devices])
-    return [rows.Write(_INSERT_FEW_DEVICES, [installation.pk, now, listed])]
+    return rows.Write(_INSERT_FEW_DEVICES, [installation.pk, now, listed])
 
 
 def _insert_devices(installation, devices, now) -> None:
@@ -249,7 +247,7 @@ _RELEASE = {
 }
 
 
-def _release_write(installation, hardware_ids) -> list[rows.Write]:
+def _release_writes(installation, hardware_ids) -> list[rows.Write]:
     if not hardware_ids:
         return []
     ids = hardware_ids if connection.vendor == "postgresql" else json.dumps(hardware_ids)
@@ -320,7 +318,11 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
             (activated if len(kept) + len(activated) < available else refused).append(device)
 
     gone = released + [d.hardware_id for d in refused if d.hardware_id in current]
-    writes = [*_release_write(installation, gone), *_device_writes(installation, activated, now)]
+    writes = _release_writes(installation, gone)
+    if activated and _in_one_statement(activated):
+        writes.append(_devices_write(installation, activated, now))
+    elif activated:  # many (COPY), or SQLite (bulk_create): before the one statement
+        _insert_devices(installation, activated, now)
     installation.hostname = parsed.hostname or installation.hostname
     installation.product_version = parsed.product_version or installation.product_version
     installation.devices_active = len(kept) + len(activated)
