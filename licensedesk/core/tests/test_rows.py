@@ -75,17 +75,22 @@ def test_writes_together_give_what_each_returned_and_none_for_the_others(world):
 
 
 def test_a_failing_write_together_leaves_nothing_behind(world):
-    # One statement on PostgreSQL; in a transaction, as callers run them, on both.
+    # One statement on PostgreSQL; one by one elsewhere, where the caller's transaction
+    # undoes the writes before the failing one.
     from django.db import IntegrityError, transaction
 
     job = Job(kind="notifications.fanout", payload={})
+    rename = rows.Write(
+        "UPDATE accounts_organization SET name = %s WHERE id = %s", ["Renamed", world.org.pk]
+    )
     taken_slug = rows.Write(
         "UPDATE accounts_organization SET slug = %s WHERE id = %s",
         [world.org.slug, world.other_org.pk],
     )
     before = Job.objects.count()
     with pytest.raises(IntegrityError), transaction.atomic():
-        rows.save_new(job, also=(taken_slug,))
+        rows.save_new(job, also=(rename, taken_slug))
     assert Job.objects.count() == before
+    world.org.refresh_from_db()
     world.other_org.refresh_from_db()
-    assert world.other_org.slug == "contoso"
+    assert (world.org.name, world.other_org.slug) == ("Northwind Security", "contoso")
