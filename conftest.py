@@ -8,7 +8,6 @@ from django.test import Client
 
 from licensedesk.accounts import tokens
 from licensedesk.accounts.models import Organization, Role, User
-from licensedesk.core import plans
 
 pytest_plugins = ["licensedesk.core.tests.browser"]
 
@@ -27,8 +26,6 @@ def _test_settings(settings, tmp_path):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.BASE_URL = "http://testserver"
-    # The last test's transaction was rolled back, and with it any plan mode set in it.
-    plans.forget_rolled_back_plan_mode()
 
 
 def make_user(org, email, role=Role.LICENSE_USER, company_admin=False, **extra) -> User:

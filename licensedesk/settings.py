@@ -60,7 +60,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "licensedesk.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "licensedesk.core.plans.PlanModeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,35 +96,13 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
-    # Connections live across requests. Checking one at every request (Django's health check,
-    # a SELECT 1) cost the status reports 15 % of their throughput; without it, a web thread's
-    # first request after a database restart fails once and the next one reconnects.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("LICENSEDESK_PG_HEALTH_CHECKS", False)
-    # Short OLTP queries: PostgreSQL's JIT spent seconds compiling millisecond queries, and
-    # parallel workers for a 20 ms page query cost more than they saved while other requests
-    # wanted the cores (a License User's Licenses page p95 95 -> 79 ms, Care 56 -> 37 ms).
-    # Prepared statements (below) are still planned for their actual values at every call:
-    # generic plans made a License User's Licenses page ten times slower (docs/benchmarks.md),
-    # while preparing alone (no parsing again) keeps most of the gain on the hot paths.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options",
-        env(
-            "LICENSEDESK_PG_OPTIONS",
-            "-c jit=off -c plan_cache_mode=force_custom_plan -c max_parallel_workers_per_gather=0",
-        ),
-    )
-    # Bind parameters on the server, and let psycopg prepare a statement the fifth time a
-    # connection runs it: PostgreSQL then stops parsing the hot paths at every call (a status
-    # report's database CPU 0.72 -> 0.53 ms). Django turns preparing off by
-    # default for the sake of transaction-mode connection poolers (PgBouncer < 1.21): behind
-    # one of those, set LICENSEDESK_PG_PREPARE_THRESHOLD=off.
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "server_side_binding", envbool("LICENSEDESK_PG_SERVER_SIDE_BINDING", True)
-    )
-    _prepare = env("LICENSEDESK_PG_PREPARE_THRESHOLD", "5")
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "prepare_threshold", None if _prepare.lower() in ("off", "none", "") else int(_prepare)
-    )
+    # Django's defaults otherwise (client-side binding, no prepared statements), so that a
+    # transaction-mode pooler such as PgBouncer works as it is (docs/deploy.md). A dead
+    # connection is replaced before use instead of failing the first request after a restart.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Server-side cursors do not survive a transaction-mode pooler; long listings (exports,
+    # the calendar feed) are read in key-ordered chunks instead.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

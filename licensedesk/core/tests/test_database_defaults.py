@@ -1,0 +1,44 @@
+"""The PostgreSQL defaults work behind a transaction-mode pooler (PgBouncer): nothing but
+Django's own connection parameters, no prepared statements, no server-side cursors; JIT and
+parallel workers are turned off on the database itself by a migration."""
+
+import importlib
+
+import pytest
+from django.db import connection
+
+from licensedesk.core.testing import needs_postgresql
+
+
+def _settings_for(monkeypatch, url):
+    import licensedesk.settings as module
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    return importlib.reload(module).DATABASES["default"]
+
+
+def test_the_postgresql_connection_asks_for_nothing_a_pooler_refuses(monkeypatch):
+    try:
+        db = _settings_for(monkeypatch, "postgres://u@db.example:6432/licensedesk")
+    finally:
+        monkeypatch.undo()
+        import licensedesk.settings as module
+
+        importlib.reload(module)
+    options = db.get("OPTIONS", {})
+    assert "options" not in options  # start-up parameters that PgBouncer rejects
+    assert not options.get("server_side_binding")
+    assert options.get("prepare_threshold") is None
+    assert db["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert db["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_connections_run_without_jit_or_parallel_workers():
+    needs_postgresql("the settings are PostgreSQL's")
+    connection.close()  # the migration's ALTER DATABASE applies to new connections
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
