@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from licensedesk import access
-from licensedesk.accounts import services, tokens
+from licensedesk.accounts import services, tokens, two_factor
 from licensedesk.accounts.models import PersonalAccessToken
 
 router = Router(tags=["users"])
@@ -135,6 +135,7 @@ def list_tokens(request):
 
 @router.post("/tokens", response={201: TokenCreated}, tags=["tokens"])
 def create_token(request, payload: TokenCreate):
+    two_factor.check_can_create_token(request)
     token, secret = tokens.create_token(request.auth, payload.name, request=request)
     token.token = secret
     return 201, token

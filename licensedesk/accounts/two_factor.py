@@ -28,6 +28,42 @@ def must_set_up(user) -> bool:
     return required_for(user) and confirmed_device(user) is None
 
 
+class TwoFactorRequired(ServiceError):
+    """403 for the API while a user who must use 2FA has not set it up or, with the browser
+    session, has not passed it: the API is no way around the login's second step."""
+
+    status = 403
+
+    def __init__(self, message: str):
+        super().__init__(message, code="2fa_required")
+
+
+def check_api_caller(user, session_verified: bool | None) -> None:
+    """Refuse an API caller (`session_verified`: None for a personal token) whom the web UI
+    would send to the two-factor page."""
+    if not required_for(user):
+        return
+    if confirmed_device(user) is None:
+        raise TwoFactorRequired(
+            "Your company requires two-factor authentication: set it up under Profile, "
+            "Two-factor authentication, before using the API."
+        )
+    if session_verified is False:
+        raise TwoFactorRequired("Sign in with your two-factor code before using the API.")
+
+
+def check_can_create_token(request) -> None:
+    """A new personal token needs a session that passed the second factor, wherever the user
+    has one or must have one: a token is a password that never asks for a code."""
+    user = request.user
+    if not (required_for(user) or confirmed_device(user) is not None):
+        return
+    if not getattr(user, "is_verified", lambda: False)():
+        raise TwoFactorRequired(
+            "Create access tokens from a browser session signed in with your two-factor code."
+        )
+
+
 def start_setup(user) -> TOTPDevice:
     """A new, unconfirmed device (a fresh secret) for the setup page."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()

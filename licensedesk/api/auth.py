@@ -1,5 +1,6 @@
 from ninja.security import HttpBearer, SessionAuth
 
+from licensedesk.accounts import two_factor
 from licensedesk.accounts.tokens import user_for_secret
 
 
@@ -11,6 +12,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         user = user_for_secret(token)
         if user is not None:
+            two_factor.check_api_caller(user, session_verified=None)
             request.user = user  # so permission checks and audit see the token's user
         return user
 
@@ -26,4 +28,7 @@ class ActiveSessionAuth(SessionAuth):
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active:
+            return None
+        two_factor.check_api_caller(user, session_verified=request.user.is_verified())
+        return user

@@ -62,6 +62,7 @@ def token_list(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            two_factor.check_can_create_token(request)
             _, secret = tokens.create_token(
                 request.user, form.cleaned_data["name"], request=request
             )
