@@ -1,15 +1,12 @@
-from contextlib import suppress
-
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 
 from licensedesk.accounts.models import Organization, PersonalAccessToken, User
-from licensedesk.accounts.views.auth import LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_FAILURES_PER_ACCOUNT
+from licensedesk.accounts.views.auth import LOGIN_FAILURES_PER_ACCOUNT, take_attempt
 from licensedesk.audit.services import record
 from licensedesk.core import ratelimit
-from licensedesk.core.net import client_ip
 
 
 class BackofficeLoginForm(AdminAuthenticationForm):
@@ -18,8 +15,7 @@ class BackofficeLoginForm(AdminAuthenticationForm):
     def clean(self):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         try:
-            ratelimit.consume("login-address", client_ip(self.request), LOGIN_ATTEMPTS_PER_ADDRESS)
-            ratelimit.check("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
+            take_attempt(self.request, email)
         except ratelimit.RateLimited as exc:
             record("login.throttled", request=self.request, actor_label=email)
             raise ValidationError(
@@ -28,10 +24,9 @@ class BackofficeLoginForm(AdminAuthenticationForm):
         try:
             data = super().clean()
         except ValidationError:
-            with suppress(ratelimit.RateLimited):
-                ratelimit.consume("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
             record("login.failed", request=self.request, actor_label=email)
             raise
+        ratelimit.give_back("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
         record("login", request=self.request, actor=self.get_user())
         return data
 

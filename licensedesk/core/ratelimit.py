@@ -4,6 +4,8 @@ import hashlib
 import math
 from dataclasses import dataclass
 
+from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from licensedesk.core import rows
@@ -76,14 +78,12 @@ def consume(scope: str, ident: str, limit: Limit, cost: float = 1) -> None:
     raise RateLimited(_wait(_refilled(bucket, limit, now) if bucket else 0.0, limit, cost))
 
 
-def check(scope: str, ident: str, limit: Limit, cost: float = 1) -> None:
-    """Raise RateLimited if `cost` tokens are not available, without taking any."""
-    bucket = RateLimitBucket.objects.filter(key=_bucket_key(scope, ident)).first()
-    if bucket is None:
-        return
-    tokens = _refilled(bucket, limit, timezone.now().timestamp())
-    if tokens < cost:
-        raise RateLimited(_wait(tokens, limit, cost))
+def give_back(scope: str, ident: str, limit: Limit, cost: float = 1) -> None:
+    """Return tokens taken by `consume` for an attempt that turned out well (a right
+    password): only failures use up the limit."""
+    RateLimitBucket.objects.filter(key=_bucket_key(scope, ident)).update(
+        tokens=Least(F("tokens") + float(cost), float(limit.capacity))
+    )
 
 
 def reset(scope: str, ident: str) -> None:

@@ -1,7 +1,5 @@
 """Registering licenses and deciding who sees them. Called by the web views and the API."""
 
-import contextlib
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -79,11 +77,16 @@ def register(
     """Register an SLC for the user's company. Every reason a code cannot be taken (never
     issued, sold to another partner, registered by another company) gets the same answer."""
     _require_license_role(user)
-    org_key = str(user.organization_id)
-    ratelimit.check("register-user", str(user.pk), FAILURES_PER_USER)
-    ratelimit.check("register-company", org_key, FAILURES_PER_COMPANY)
+    # Taken before the code is looked at, so that concurrent guesses cannot all pass; a code
+    # that is no guess (registered, or refused for another reason) gives them back.
+    limits = (
+        ("register-user", str(user.pk), FAILURES_PER_USER),
+        ("register-company", str(user.organization_id), FAILURES_PER_COMPANY),
+    )
+    for scope, key, limit in limits:
+        ratelimit.consume(scope, key, limit)
     try:
-        return _register(
+        lic = _register(
             user,
             codes.normalize(code),
             customer_id,
@@ -93,15 +96,16 @@ def register(
             request,
         )
     except ServiceError as exc:
-        if exc.code in ("slc_unavailable", "invalid_slc_format"):
-            for scope, key, limit in (
-                ("register-user", str(user.pk), FAILURES_PER_USER),
-                ("register-company", org_key, FAILURES_PER_COMPANY),
-            ):
-                # Once empty, the next attempt is refused by the checks above.
-                with contextlib.suppress(ratelimit.RateLimited):
-                    ratelimit.consume(scope, key, limit)
+        if exc.code not in ("slc_unavailable", "invalid_slc_format"):
+            _give_back(limits)
         raise
+    _give_back(limits)
+    return lic
+
+
+def _give_back(limits) -> None:
+    for scope, key, limit in limits:
+        ratelimit.give_back(scope, key, limit)
 
 
 @transaction.atomic

@@ -1,7 +1,5 @@
 """Signing up, logging in and out, password resets and invitations."""
 
-import contextlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -40,6 +38,14 @@ def _safe_next(request) -> str:
     return ""
 
 
+def take_attempt(request, email: str) -> None:
+    """Count a login attempt (password or one-time code) against the address and the account
+    before checking it, so that concurrent guesses cannot all pass one check; a right answer
+    gives the account's token back (`ratelimit.give_back`)."""
+    ratelimit.consume("login-address", client_ip(request), LOGIN_ATTEMPTS_PER_ADDRESS)
+    ratelimit.consume("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
+
+
 @login_not_required
 def login_view(request):
     if request.user.is_authenticated:
@@ -48,14 +54,15 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
         try:
-            ratelimit.consume("login-address", client_ip(request), LOGIN_ATTEMPTS_PER_ADDRESS)
-            ratelimit.check("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
+            take_attempt(request, email)
         except ratelimit.RateLimited as exc:
             record(
                 "login.throttled", request=request, actor_label=email, organization=_org_of(email)
             )
             return too_many_requests(request, exc)
         user = authenticate(request, email=email, password=form.cleaned_data["password"])
+        if user is not None:
+            ratelimit.give_back("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
         if user is not None and two_factor.confirmed_device(user) is not None:
             # The password was right; the second step decides.
             two_factor.remember_pending(request, user)
@@ -65,9 +72,6 @@ def login_view(request):
             login(request, user)  # rotates the session key
             record("login", request=request, actor=user)
             return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
-        # Once empty, the next attempt is refused by the check above.
-        with contextlib.suppress(ratelimit.RateLimited):
-            ratelimit.consume("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
         record("login.failed", request=request, actor_label=email, organization=_org_of(email))
         form.add_error(None, "The email address or password is not right.")
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
@@ -86,7 +90,7 @@ def login_verify_view(request):
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ratelimit.check("login-account", user.email, LOGIN_FAILURES_PER_ACCOUNT)
+            take_attempt(request, user.email)
         except ratelimit.RateLimited as exc:
             record(
                 "login.throttled",
@@ -97,13 +101,12 @@ def login_verify_view(request):
             return too_many_requests(request, exc)
         device = two_factor.verify(user, form.cleaned_data["code"])
         if device is not None:
+            ratelimit.give_back("login-account", user.email, LOGIN_FAILURES_PER_ACCOUNT)
             next_url = request.session.get(NEXT_KEY) or settings.LOGIN_REDIRECT_URL
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             otp_login(request, device)
             record("login", request=request, actor=user, changes={"two_factor": True})
             return redirect(next_url)
-        with contextlib.suppress(ratelimit.RateLimited):
-            ratelimit.consume("login-account", user.email, LOGIN_FAILURES_PER_ACCOUNT)
         record(
             "login.failed",
             request=request,

@@ -89,14 +89,17 @@ def test_identifiers_are_case_insensitive_and_not_stored_in_clear(clock):
 
 
 @pytest.mark.django_db
-def test_check_does_not_take_a_token(clock):
-    ratelimit.check("test", "alice", LIMIT)
-    take(2)
-    ratelimit.check("test", "alice", LIMIT)
-    ratelimit.check("test", "alice", LIMIT)
+def test_a_token_given_back_can_be_taken_again_but_never_past_the_capacity(clock):
+    take(3)
+    ratelimit.give_back("test", "alice", LIMIT)
     take(1)
     with pytest.raises(ratelimit.RateLimited):
-        ratelimit.check("test", "alice", LIMIT)
+        take(1)
+    for _ in range(5):
+        ratelimit.give_back("test", "alice", LIMIT)
+    take(3)
+    with pytest.raises(ratelimit.RateLimited):
+        take(1)
 
 
 @pytest.mark.django_db
