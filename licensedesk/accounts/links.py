@@ -1,5 +1,7 @@
 """Signed links for invitations and password resets: single-use (they embed a digest of the
-password hash, so setting a password voids them) and expiring."""
+password hash, so setting a password voids them), bound to the email address they were sent
+to (correcting a mistyped address voids the link mailed to the typo) and expiring. An invited
+user's unusable password is drawn anew at each resend, which voids the older invitations."""
 
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -8,7 +10,7 @@ from licensedesk.accounts.models import User
 
 
 def _state(user: User, purpose: str) -> str:
-    value = f"{user.pk}|{user.password}|{user.last_login}|{user.is_active}"
+    value = f"{user.pk}|{user.email.lower()}|{user.password}|{user.last_login}|{user.is_active}"
     return salted_hmac(f"licensedesk.links.{purpose}", value).hexdigest()[:32]
 
 

@@ -215,6 +215,8 @@ def request_password_reset(email: str, request=None) -> None:
 def resend_invitation(admin: User, user: User, request=None) -> None:
     if user.has_usable_password():
         raise ServiceError("This user has already accepted the invitation.", code="accepted")
+    user.set_unusable_password()  # a new one: the links mailed before stop working
+    user.save(update_fields=["password"])
     enqueue("accounts.invitation", {"user_id": user.pk, "inviter_id": admin.pk})
     record("user.reinvite", request=request, actor=admin, target=user)
 

@@ -106,3 +106,49 @@ def test_no_invitation_is_sent_for_an_outsider(login, world, run_jobs):
     assert r.status_code == 404
     run_jobs()
     assert mail.outbox == []
+
+
+def _paths() -> list[str]:
+    return [
+        re.search(r"http://testserver(/accounts/invitation/\S+/)", m.body)[1] for m in mail.outbox
+    ]
+
+
+def test_sending_again_voids_the_link_sent_before(login, world, run_jobs):
+    admin = login(world.company_admin)
+    add_user(admin)
+    run_jobs()
+    user = User.objects.get(email="ivan@northwind.example")
+    admin.post(f"/accounts/users/{user.pk}/invite/")
+    run_jobs()
+    first, second = _paths()
+    assert accept(Client(), first).status_code != 302
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    assert accept(Client(), second).status_code == 302
+
+
+def test_the_link_mailed_to_a_mistyped_address_dies_when_the_address_is_corrected(
+    login, world, run_jobs
+):
+    admin = login(world.company_admin)
+    add_user(admin, email="ivan@northwnd.example")
+    run_jobs()
+    user = User.objects.get(email="ivan@northwnd.example")
+    admin.post(
+        f"/accounts/users/{user.pk}/",
+        {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": "ivan@northwind.example",
+            "phone": "",
+            "job_title": user.job_title,
+            "role": user.role,
+        },
+    )
+    user.refresh_from_db()
+    assert user.email == "ivan@northwind.example"
+    [to_the_typo] = _paths()
+    assert accept(Client(), to_the_typo).status_code != 302
+    user.refresh_from_db()
+    assert not user.has_usable_password()

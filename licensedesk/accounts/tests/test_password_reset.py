@@ -66,6 +66,13 @@ def test_the_link_dies_when_the_password_changes_otherwise(client, world, run_jo
     assert client.get(path).status_code == 400
 
 
+def test_the_link_dies_when_the_email_address_changes(client, world, run_jobs):
+    path = request_link(client, run_jobs)
+    world.license_user.email = "lina.new@northwind.example"
+    world.license_user.save()
+    assert client.get(path).status_code == 400
+
+
 def test_the_link_expires_after_an_hour(client, world, run_jobs):
     path = request_link(client, run_jobs)
     later = time.time() + 60 * 60 + 5
