@@ -83,6 +83,25 @@ def login():
     return make
 
 
+@pytest.fixture
+def backoffice():
+    """backoffice(staff) -> a test client in the back office: the staff member's session has
+    passed the second factor, as the back office requires."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def make(user) -> Client:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="app", confirmed=True)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return make
+
+
 class ApiClient(Client):
     """A client that calls the API with a personal access token."""
 

@@ -1,16 +1,20 @@
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+from licensedesk.accounts import two_factor
 from licensedesk.accounts.models import Organization, PersonalAccessToken, User
 from licensedesk.accounts.views.auth import LOGIN_FAILURES_PER_ACCOUNT, take_attempt
+from licensedesk.audit.admin import AuditedAdminMixin, AuditedModelAdmin
 from licensedesk.audit.services import record
 from licensedesk.core import ratelimit
 
 
-class BackofficeLoginForm(AdminAuthenticationForm):
-    """The back office's login, under the same brute-force limits and audit as the app's."""
+class BackofficeLoginForm(OTPAdminAuthenticationForm):
+    """The back office sees every company's data: it takes the password and the one-time code
+    of the app's two-factor authentication (staff set it up under Profile in the app), under
+    the same brute-force limits and audit as the app's login."""
 
     def clean(self):
         email = (self.cleaned_data.get("username") or "").strip().lower()
@@ -27,15 +31,29 @@ class BackofficeLoginForm(AdminAuthenticationForm):
             record("login.failed", request=self.request, actor_label=email)
             raise
         ratelimit.give_back("login-account", email, LOGIN_FAILURES_PER_ACCOUNT)
-        record("login", request=self.request, actor=self.get_user())
+        record("login", request=self.request, actor=self.get_user(), changes={"two_factor": True})
         return data
 
+    def clean_otp(self, user):
+        if user is not None and two_factor.confirmed_device(user) is None:
+            raise ValidationError(
+                "The back office needs two-factor authentication: log in to the app and set "
+                "it up under Profile, Two-factor authentication.",
+                code="2fa_required",
+            )
+        super().clean_otp(user)
 
+    def _chosen_device(self, user):
+        # Staff have the one authenticator of the app: no device to choose.
+        return super()._chosen_device(user) or two_factor.confirmed_device(user)
+
+
+admin.site.__class__ = OTPAdminSite  # only sessions verified by a second factor get in
 admin.site.login_form = BackofficeLoginForm
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedModelAdmin):
     list_display = ("name", "slug", "country", "is_active", "created_at")
     search_fields = ("name", "slug", "country")
     list_filter = ("is_active", "country")
@@ -43,7 +61,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     ordering = ("email",)
     list_display = (
         "email",
@@ -87,7 +105,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(PersonalAccessToken)
-class PersonalAccessTokenAdmin(admin.ModelAdmin):
+class PersonalAccessTokenAdmin(AuditedModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("user", "name", "prefix", "digest", "created_at", "last_used_at")
     search_fields = ("name", "user__email")

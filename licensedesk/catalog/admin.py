@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from licensedesk.audit.admin import AuditedModelAdmin
 from licensedesk.catalog.models import Product, ProductVersion
 
 
@@ -9,7 +10,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "kind")
     list_filter = ("kind",)
     search_fields = ("code", "name")

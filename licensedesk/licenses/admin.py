@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from licensedesk.audit.admin import AuditedModelAdmin
 from licensedesk.care.models import CareLevel, CarePeriod
 from licensedesk.care.services import add_period
 from licensedesk.licenses import codes, issuing
@@ -36,7 +37,7 @@ class CarePeriodInline(admin.TabularInline):
 
 
 @admin.register(License)
-class LicenseAdmin(admin.ModelAdmin):
+class LicenseAdmin(AuditedModelAdmin):
     list_display = (
         "code",
         "product",
@@ -102,7 +103,7 @@ class LicenseAdmin(admin.ModelAdmin):
 
 
 @admin.register(LicenseGrant)
-class LicenseGrantAdmin(admin.ModelAdmin):
+class LicenseGrantAdmin(AuditedModelAdmin):
     list_display = ("license", "user", "granted_by", "created_at")
     search_fields = ("license__code", "user__email")
     list_select_related = ("license", "user", "granted_by")

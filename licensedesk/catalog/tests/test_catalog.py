@@ -41,8 +41,8 @@ def test_a_product_with_licenses_cannot_be_deleted(db):
         lic.product.delete()
 
 
-def test_staff_add_a_product_with_a_version_in_the_back_office(login, world):
-    r = login(world.staff).post(
+def test_staff_add_a_product_with_a_version_in_the_back_office(backoffice, world):
+    r = backoffice(world.staff).post(
         "/backoffice/catalog/product/add/",
         {
             "code": "C01",

@@ -32,9 +32,9 @@ def form(prod, ver, **extra):
     return data
 
 
-def test_staff_issue_a_code_in_the_back_office(login, world, catalog):
+def test_staff_issue_a_code_in_the_back_office(backoffice, world, catalog):
     prod, ver = catalog
-    r = login(world.staff).post(ADD, form(prod, ver))
+    r = backoffice(world.staff).post(ADD, form(prod, ver))
     assert r.status_code == 302, r.context["adminform"].form.errors if r.context else r
     lic = License.objects.get()
     assert codes.is_well_formed(lic.code)
@@ -43,12 +43,12 @@ def test_staff_issue_a_code_in_the_back_office(login, world, catalog):
     assert lic.organization is None
 
 
-def test_staff_issue_a_code_with_care_sold_to_a_partner(login, world, catalog):
+def test_staff_issue_a_code_with_care_sold_to_a_partner(backoffice, world, catalog):
     prod, ver = catalog
     data = form(
         prod, ver, care_level="Premium", care_ends_on="2027-06-30", sold_to=world.other_org.pk
     )
-    r = login(world.staff).post(ADD, data)
+    r = backoffice(world.staff).post(ADD, data)
     assert r.status_code == 302
     lic = License.objects.get()
     assert lic.sold_to == world.other_org
@@ -56,25 +56,25 @@ def test_staff_issue_a_code_with_care_sold_to_a_partner(login, world, catalog):
     assert CarePeriod.objects.filter(license=lic).count() == 1
 
 
-def test_the_next_code_takes_the_next_sequence(login, world, catalog):
+def test_the_next_code_takes_the_next_sequence(backoffice, world, catalog):
     prod, ver = catalog
     factories.issue(prod, ver)
-    login(world.staff).post(ADD, form(prod, ver))
+    backoffice(world.staff).post(ADD, form(prod, ver))
     assert License.objects.order_by("-sequence").first().code.split("-")[3] == "02"
 
 
-def test_it_refuses_a_version_of_another_product(login, world, catalog):
+def test_it_refuses_a_version_of_another_product(backoffice, world, catalog):
     prod, _ = catalog
     other_version = factories.version(factories.product("E01", "Enterprise"), "251")
-    r = login(world.staff).post(ADD, form(prod, other_version))
+    r = backoffice(world.staff).post(ADD, form(prod, other_version))
     assert r.status_code == 200
     assert "version" in r.context["adminform"].form.errors
     assert not License.objects.exists()
 
 
-def test_it_wants_both_care_level_and_end_or_neither(login, world, catalog):
+def test_it_wants_both_care_level_and_end_or_neither(backoffice, world, catalog):
     prod, ver = catalog
-    r = login(world.staff).post(ADD, form(prod, ver, care_level="Plus"))
+    r = backoffice(world.staff).post(ADD, form(prod, ver, care_level="Plus"))
     assert r.status_code == 200
     assert "care_ends_on" in r.context["adminform"].form.errors
     assert not License.objects.exists()
@@ -89,9 +89,9 @@ def test_partners_cannot_issue_codes(login, world, catalog, who):
     assert not License.objects.exists()
 
 
-def test_the_care_history_cannot_be_edited_in_the_back_office(login, world, catalog):
+def test_the_care_history_cannot_be_edited_in_the_back_office(backoffice, world, catalog):
     lic = factories.issue(*catalog, care=("Plus", date(2027, 1, 31)))
-    r = login(world.staff).get(f"/backoffice/licenses/license/{lic.pk}/change/")
+    r = backoffice(world.staff).get(f"/backoffice/licenses/license/{lic.pk}/change/")
     assert r.status_code == 200
     form_fields = r.context["adminform"].form.fields
     assert "code" not in form_fields

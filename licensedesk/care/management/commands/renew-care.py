@@ -1,7 +1,9 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from licensedesk.audit.services import record
 from licensedesk.care.services import add_period
 from licensedesk.core.errors import ServiceError
 from licensedesk.licenses.codes import normalize
@@ -21,7 +23,15 @@ class Command(BaseCommand):
         if lic is None:
             raise CommandError(f"No license {slc!r}.")
         try:
-            period = add_period(lic, level, until)
+            with transaction.atomic():
+                period = add_period(lic, level, until)
+                record(
+                    "care.renew",
+                    actor_label="licensedesk renew-care",
+                    organization=lic.organization,
+                    target=lic,
+                    changes={"level": period.level, "until": period.ends_on.isoformat()},
+                )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(

@@ -2,8 +2,10 @@ import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from licensedesk.accounts.models import Organization
+from licensedesk.audit.services import record
 from licensedesk.catalog.models import Product, ProductVersion
 from licensedesk.core.errors import ServiceError
 from licensedesk.licenses import issuing
@@ -15,6 +17,9 @@ def parse_care(value: str):
         return level, date.fromisoformat(until)
     except ValueError as exc:
         raise CommandError("--care takes LEVEL:YYYY-MM-DD, e.g. Plus:2027-12-31") from exc
+
+
+COMMAND = "licensedesk issue-slc"  # the actor of its audit events
 
 
 class Command(BaseCommand):
@@ -56,16 +61,24 @@ class Command(BaseCommand):
         if len(addons) != len(set(o["addon"])):
             raise CommandError("Unknown add-on product code.")
         try:
-            issued = issuing.issue(
-                product=product,
-                version=version,
-                device_licenses=o["devices"],
-                care=parse_care(o["care"]) if o["care"] else None,
-                partner=partner,
-                expires_on=o["expires"],
-                addons=addons,
-                count=o["count"],
-            )
+            with transaction.atomic():
+                issued = issuing.issue(
+                    product=product,
+                    version=version,
+                    device_licenses=o["devices"],
+                    care=parse_care(o["care"]) if o["care"] else None,
+                    partner=partner,
+                    expires_on=o["expires"],
+                    addons=addons,
+                    count=o["count"],
+                )
+                for lic in issued:
+                    record(
+                        "license.issue",
+                        actor_label=COMMAND,
+                        target=lic,
+                        changes={"sold_to": partner.slug if partner else None},
+                    )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         if o["json"]:
