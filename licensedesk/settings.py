@@ -202,6 +202,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Every API list pages with limit/offset bounded (licensedesk/api/pagination.py).
+NINJA_PAGINATION_CLASS = "licensedesk.api.pagination.Pages"
+
 # License requests are up to 10 MB; the activation code checks the exact limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from licensedesk.api import problems
 from licensedesk.api.auth import ActiveSessionAuth, TokenAuth
+from licensedesk.api.parser import JsonParser
 
 api = NinjaAPI(
     title="licensedesk API",
@@ -12,6 +13,7 @@ api = NinjaAPI(
         "details. Lists take `limit` and `offset` and answer `{items, count}`."
     ),
     auth=[TokenAuth(), ActiveSessionAuth()],
+    parser=JsonParser(),
     urls_namespace="api",
 )
 problems.install(api)

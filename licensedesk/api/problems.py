@@ -2,8 +2,10 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from licensedesk.audit.services import record
@@ -109,7 +111,20 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, ServiceError):  # django-ninja wraps its parser's errors
+            return service_error(request, exc.__cause__)
         return problem(request, exc.status_code, str(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return problem(
+            request, 413, f"The request body is larger than {limit:,} bytes.", "payload_too_large"
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    def malformed_multipart(request, exc):
+        return problem(request, 400, "The multipart/form-data body is malformed.", "bad_multipart")
 
     @api.exception_handler(Exception)
     def unexpected(request, exc):

@@ -2,15 +2,16 @@ from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from licensedesk import access
+from licensedesk.api.pagination import Pages
 from licensedesk.licenses import codes, pages, queries, services
 
 router = Router(tags=["licenses"])
 
 
-class LicensePages(LimitOffsetPagination):
+class LicensePages(Pages):
     """limit/offset pages of a `pages.Listing`, read as the Licenses page reads its pages;
     the count is exact (never "more than")."""
 
