@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from licensedesk.core.email_url import email_settings
-from licensedesk.core.env import env, envbool, envint, envlist, secret_key_from
+from licensedesk.core.env import env, envbool, envint, envlist, private_file, secret_key_from
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env("LICENSEDESK_DATA_DIR", "var")).resolve()
@@ -108,7 +108,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "licensedesk.sqlite3",
+            "NAME": private_file(DATA_DIR / "licensedesk.sqlite3"),
             "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",

@@ -44,3 +44,14 @@ def secret_key_from(data_dir: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
+
+
+def private_file(path: Path) -> Path:
+    """`path`, readable and writable by this user only: made so if new, tightened if older
+    files let others read it (the SQLite database holds every company's data; SQLite gives
+    its -wal and -shm files the database file's mode)."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    elif path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    return path

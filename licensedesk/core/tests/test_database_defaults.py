@@ -42,3 +42,21 @@ def test_new_connections_run_without_jit_or_parallel_workers():
         assert cursor.fetchone()[0] == "off"
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+
+
+def test_the_sqlite_database_file_is_readable_by_its_owner_only(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("LICENSEDESK_DATA_DIR", str(tmp_path))
+    older = tmp_path / "licensedesk.sqlite3"
+    try:
+        db = _settings_for(monkeypatch, "")
+        assert db["NAME"] == older
+        assert older.stat().st_mode & 0o777 == 0o600
+        older.chmod(0o644)  # made by an earlier version
+        _settings_for(monkeypatch, "")
+        assert older.stat().st_mode & 0o777 == 0o600
+    finally:
+        monkeypatch.undo()
+        import licensedesk.settings as module
+
+        importlib.reload(module)
