@@ -1,10 +1,11 @@
-import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
+
+from licensedesk.core.supervise import Supervisor
 
 
 class Command(BaseCommand):
@@ -32,8 +33,9 @@ class Command(BaseCommand):
         connections.close_all()  # never share a connection with forked processes
 
         worker = None
-        if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "licensedesk", "worker"])  # noqa: S603
+        if not no_worker:  # kept running: restarted if it ever exits
+            worker = Supervisor([sys.executable, "-m", "licensedesk", "worker"])
+            worker.start()
         self.stdout.write(
             f"licensedesk is serving on http://{host}:{port}/ (data in {settings.DATA_DIR})"
         )
@@ -55,8 +57,7 @@ class Command(BaseCommand):
             ).run()
         finally:
             if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+                worker.stop()
 
 
 from gunicorn.app.base import BaseApplication  # noqa: E402

@@ -1,18 +1,14 @@
 import signal
-import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
-from licensedesk.notifications.sender import send_due
-from licensedesk.outbox.schedule import run_periodic
-from licensedesk.outbox.worker import run_due_jobs
+from licensedesk.outbox.runner import run_forever, work_once
 
 
 class Command(BaseCommand):
     help = (
         "Run the background worker: queue periodic jobs, run due outbox jobs, send due "
-        "notifications."
+        "notifications. Database errors are logged and retried; it stops on SIGTERM/SIGINT."
     )
 
     def add_arguments(self, parser):
@@ -20,6 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--sleep", type=float, default=1.0, help="Seconds between polls.")
 
     def handle(self, *args, once=False, sleep=1.0, **options):
+        if once:
+            self.stdout.write(f"ran {work_once()} job(s)")
+            return
         stopping = False
 
         def stop(signum, frame):
@@ -29,13 +28,5 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         self.stdout.write("worker started")
-        while not stopping:
-            close_old_connections()
-            run_periodic()
-            ran = run_due_jobs() + send_due()
-            if once:
-                self.stdout.write(f"ran {ran} job(s)")
-                return
-            if not ran:
-                time.sleep(sleep)
+        run_forever(lambda: stopping, poll=sleep)
         self.stdout.write("worker stopped")
