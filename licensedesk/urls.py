@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from licensedesk.activation.views import jwks as jwks_view
 from licensedesk.api.api import api
+from licensedesk.core import views as core_views
 from licensedesk.monitoring import intake
 
 admin.site.site_header = "licensedesk back office"
@@ -16,6 +17,8 @@ urlpatterns = [
         name="installation-status",
     ),
     path("api/v1/", api.urls),
+    path("healthz", core_views.health, name="health"),
+    path("readyz", core_views.ready, name="ready"),
     path("", include("licensedesk.dashboard.urls")),
     path("accounts/", include("licensedesk.accounts.urls")),
     path("activity/", include("licensedesk.audit.urls")),

@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -26,6 +27,7 @@ TITLES = {
     422: "Invalid request",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service unavailable",
 }
 
 
@@ -73,6 +75,27 @@ def invalid(request, errors) -> JsonResponse:
             for e in errors
         ],
     )
+
+
+RETRY_AFTER = 30  # seconds: about a database restart or a failover
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether an error means the database cannot be reached (down, restarting, locked)."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def unavailable_problem(request) -> JsonResponse:
+    """503 with Retry-After while the database cannot be reached: never a 500."""
+    connection.close()  # the next request starts with a new connection
+    response = problem(
+        request,
+        503,
+        "The service is temporarily unavailable; try again shortly.",
+        "temporarily_unavailable",
+    )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def server_error(request) -> JsonResponse:
@@ -128,4 +151,7 @@ def install(api) -> None:
 
     @api.exception_handler(Exception)
     def unexpected(request, exc):
+        if database_unavailable(exc):
+            log.warning("API %s: database unavailable: %s", request.path, exc)
+            return unavailable_problem(request)
         return server_error(request)

@@ -1,5 +1,3 @@
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from licensedesk import access
@@ -11,8 +9,3 @@ def home(request):
     if access.is_company_admin(user):
         context["user_count"] = access.users_visible_to(user).filter(is_active=True).count()
     return render(request, "dashboard/home.html", context)
-
-
-@login_not_required
-def health(request):
-    return HttpResponse("ok", content_type="text/plain")

@@ -14,7 +14,8 @@ PUBLIC = {
     "accounts:reset_password",
     "accounts:accept_invitation",
     "accounts:login_verify",
-    "dashboard:health",
+    "health",
+    "ready",  # for load balancers: says whether the database answers, nothing more
     "api:openapi-json",
     "api:openapi-view",
     "admin:login",
