@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "licensedesk.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "licensedesk.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -201,6 +202,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LICENSEDESK_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# /metrics answers Prometheus with this bearer token; without one, metrics are off.
+METRICS_TOKEN = env("LICENSEDESK_METRICS_TOKEN", "")
 
 # Every API list pages with limit/offset bounded (licensedesk/api/pagination.py).
 NINJA_PAGINATION_CLASS = "licensedesk.api.pagination.Pages"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from licensedesk.activation.views import jwks as jwks_view
 from licensedesk.api.api import api
 from licensedesk.core import views as core_views
+from licensedesk.core.metrics import metrics_view
 from licensedesk.monitoring import intake
 
 admin.site.site_header = "licensedesk back office"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", core_views.health, name="health"),
     path("readyz", core_views.ready, name="ready"),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("licensedesk.dashboard.urls")),
     path("accounts/", include("licensedesk.accounts.urls")),
     path("activity/", include("licensedesk.audit.urls")),

@@ -16,6 +16,7 @@ PUBLIC = {
     "accounts:login_verify",
     "health",
     "ready",  # for load balancers: says whether the database answers, nothing more
+    "metrics",  # its own bearer token (LICENSEDESK_METRICS_TOKEN), checked in the view
     "api:openapi-json",
     "api:openapi-view",
     "admin:login",
@@ -98,5 +99,7 @@ def test_the_allowlisted_pages_answer_anonymous_callers(db, name, path):
         assert r.status_code == 404, (name, path, r.status_code)
     elif name in SECOND_STEP:
         assert r.status_code == 302 and r["Location"] == "/accounts/login/", (name, path)
+    elif name == "metrics":  # without its token: refused (403 while metrics are off)
+        assert r.status_code in (401, 403), (name, path, r.status_code)
     else:
         assert r.status_code in (200, 400), (name, path, r.status_code)
