@@ -1,4 +1,6 @@
-from django.contrib import admin
+from datetime import timedelta
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -9,6 +11,7 @@ from licensedesk.accounts.views.auth import LOGIN_FAILURES_PER_ACCOUNT, take_att
 from licensedesk.audit.admin import AuditedAdminMixin, AuditedModelAdmin
 from licensedesk.audit.services import record
 from licensedesk.core import ratelimit
+from licensedesk.outbox.runner import heartbeat_age
 
 
 class BackofficeLoginForm(OTPAdminAuthenticationForm):
@@ -48,7 +51,28 @@ class BackofficeLoginForm(OTPAdminAuthenticationForm):
         return super()._chosen_device(user) or two_factor.confirmed_device(user)
 
 
-admin.site.__class__ = OTPAdminSite  # only sessions verified by a second factor get in
+class BackofficeSite(OTPAdminSite):
+    """Only sessions verified by a second factor get in; the front page warns vendor staff
+    when no worker is running (nothing sends emails, webhooks or Care reminders then)."""
+
+    def index(self, request, extra_context=None):
+        age = heartbeat_age()
+        if age is None or age > WORKER_SILENT:
+            silent = (
+                "No background worker has ever run"
+                if age is None
+                else f"No background worker has run for {age.total_seconds() / 60:.0f} minutes"
+            )
+            messages.warning(
+                request,
+                f"{silent}: emails, webhooks and Care reminders are not being sent. Start "
+                "`licensedesk worker` (or `licensedesk serve`).",
+            )
+        return super().index(request, extra_context)
+
+
+WORKER_SILENT = timedelta(minutes=2)
+admin.site.__class__ = BackofficeSite
 admin.site.login_form = BackofficeLoginForm
 
 

@@ -28,6 +28,12 @@ def beat(who: str, now=None) -> None:
     )
 
 
+def heartbeat_age(now=None) -> timedelta | None:
+    """How long ago any worker last beat its heartbeat; None if none ever did."""
+    last = WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
+    return None if last is None else (now or timezone.now()) - last
+
+
 def work_once() -> int:
     """Queue periodic jobs, run due jobs and deliveries; returns how many ran."""
     run_periodic()

@@ -107,3 +107,19 @@ def test_wrong_codes_use_up_the_account_limit(world, device):
         admin_login("staff@vendor.example", code="000000" if code_for(device) != "000000" else "1")
     client = admin_login("staff@vendor.example", code=code_for(device))
     assert client.get("/backoffice/").status_code == 302
+
+
+def test_staff_are_warned_when_no_worker_has_run_for_two_minutes(backoffice, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from licensedesk.outbox.models import WorkerHeartbeat
+
+    client = backoffice(world.staff)
+    assert "No background worker has ever run" in client.get("/backoffice/").content.decode()
+    beat = WorkerHeartbeat.objects.create(worker="host:1", beat_at=timezone.now())
+    assert "No background worker" not in client.get("/backoffice/").content.decode()
+    beat.beat_at = timezone.now() - timedelta(minutes=5)
+    beat.save()
+    assert "for 5 minutes" in client.get("/backoffice/").content.decode()
