@@ -24,7 +24,7 @@ from licensedesk import access
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events
 from licensedesk.notifications.models import Delivery, Mute
-from licensedesk.notifications.validation import check_webhook_target
+from licensedesk.notifications.validation import webhook_target
 from licensedesk.outbox.worker import backoff, claim_rows, worker_id
 
 log = logging.getLogger(__name__)
@@ -165,10 +165,10 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def send_webhook(delivery: Delivery, licenses) -> None:
-    check_webhook_target(delivery.recipient)
+    webhook_target(delivery.recipient)
     body = webhook_body(delivery, licenses)
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(  # noqa: S310 - check_webhook_target allows http(s) only
+    request = urllib.request.Request(  # noqa: S310 - webhook_target allows http(s) only
         delivery.recipient,
         data=body,
         method="POST",
