@@ -1,16 +1,20 @@
 """Sending deliveries: email over SMTP (HTML and text, with a mute link) and signed webhooks.
 At least once: a delivery is claimed with a lease, and only marked sent after the SMTP server
-or the webhook accepted it; failures are retried with exponential backoff."""
+or the webhook accepted it; failures are retried with exponential backoff. Webhooks go to the
+address checked when they are sent, and never follow a redirect."""
 
 import contextlib
 import hashlib
 import hmac
+import http.client
 import json
 import logging
+import re
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -24,7 +28,7 @@ from licensedesk import access
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events
 from licensedesk.notifications.models import Delivery, Mute
-from licensedesk.notifications.validation import check_webhook_target
+from licensedesk.notifications.validation import Target, TargetRefused, webhook_target
 from licensedesk.outbox.worker import backoff, claim_rows, worker_id
 
 log = logging.getLogger(__name__)
@@ -34,6 +38,11 @@ WEBHOOK_TIMEOUT = 10
 
 class Skip(Exception):
     """Nothing to send any more (recipient removed, muted, or no visible license left)."""
+
+
+class WebhookFailed(Exception):
+    """A webhook was not accepted. Its text is short and fixed per kind of failure (what the
+    delivery log shows); the socket's own error, a port-scan oracle, goes to the server log."""
 
 
 def claim(limit=50, who=None) -> list[Delivery]:
@@ -164,26 +173,96 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
+def _connect(addresses, port, timeout) -> socket.socket:
+    """A TCP connection to the first of the checked addresses that answers."""
+    error = OSError("no address to connect to")
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as exc:
+            error = exc
+    raise error
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to the checked addresses; the Host header still names the URL's host."""
+
+    def __init__(self, target: Target, timeout):
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.addresses = target.addresses
+
+    def connect(self):
+        self.sock = _connect(self.addresses, self.port, self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the checked addresses, with the URL's host name as TLS server name and as the
+    name the certificate must carry."""
+
+    def __init__(self, target: Target, timeout):
+        self.tls = ssl.create_default_context()
+        super().__init__(target.host, target.port, timeout=timeout, context=self.tls)
+        self.addresses = target.addresses
+
+    def connect(self):
+        sock = _connect(self.addresses, self.port, self.timeout)
+        try:
+            self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
+
+
+def _failure(exc: Exception) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, ssl.SSLError):  # certificate errors included
+        return "TLS error"
+    return "connection failed"
+
+
+def _host_of(location: str | None, default: str) -> str:
+    """The host a redirect points to, for the log: no path or query, printable, short."""
+    try:
+        host = urlsplit(location or "").hostname or default
+    except ValueError:
+        host = "?"
+    return re.sub(r"[^A-Za-z0-9.:_-]", "?", host)[:100]
+
+
 def send_webhook(delivery: Delivery, licenses) -> None:
-    check_webhook_target(delivery.recipient)
+    try:
+        target = webhook_target(delivery.recipient)
+    except TargetRefused as exc:
+        raise WebhookFailed(exc.reason) from exc
     body = webhook_body(delivery, licenses)
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(  # noqa: S310 - check_webhook_target allows http(s) only
-        delivery.recipient,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "licensedesk-webhooks/1",
-            "X-Licensedesk-Delivery": str(delivery.uuid),
-            "X-Licensedesk-Event": delivery.event,
-            "X-Licensedesk-Timestamp": timestamp,
-            "X-Licensedesk-Signature": signature(delivery.profile.webhook_secret, timestamp, body),
-        },
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "licensedesk-webhooks/1",
+        "X-Licensedesk-Delivery": str(delivery.uuid),
+        "X-Licensedesk-Event": delivery.event,
+        "X-Licensedesk-Timestamp": timestamp,
+        "X-Licensedesk-Signature": signature(delivery.profile.webhook_secret, timestamp, body),
+    }
+    https = target.scheme == "https"
+    connection = (_PinnedHTTPSConnection if https else _PinnedHTTPConnection)(
+        target, WEBHOOK_TIMEOUT
     )
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310
-        if not 200 <= response.status < 300:
-            raise OSError(f"the webhook answered HTTP {response.status}")
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        response = connection.getresponse()
+        status, location = response.status, response.getheader("Location")
+    except (OSError, http.client.HTTPException) as exc:
+        raise WebhookFailed(_failure(exc)) from exc
+    finally:
+        connection.close()
+    if 300 <= status < 400:  # followed, it could lead anywhere, signature included
+        raise WebhookFailed(f"redirect to {_host_of(location, target.host)} not followed")
+    if not 200 <= status < 300:
+        raise WebhookFailed(f"HTTP {status}")
 
 
 def deliver(delivery: Delivery, connection=None) -> str:
@@ -202,9 +281,11 @@ def deliver(delivery: Delivery, connection=None) -> str:
     except Exception as exc:  # SMTP down, webhook refused…: retry later
         attempts = delivery.attempts + 1
         final = attempts >= delivery.max_attempts
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        if isinstance(exc, urllib.error.HTTPError):
-            error = f"HTTP {exc.code} {exc.reason}"
+        error = detail = f"{type(exc).__name__}: {exc}"[:2000]
+        if isinstance(exc, WebhookFailed):
+            error = str(exc)
+            if exc.__cause__ is not None:
+                detail = f"{exc} ({type(exc.__cause__).__name__}: {exc.__cause__})"
         _owned(delivery).update(
             state=Delivery.State.FAILED if final else Delivery.State.RETRYING,
             attempts=attempts,
@@ -212,7 +293,7 @@ def deliver(delivery: Delivery, connection=None) -> str:
             locked_until=None,
             next_attempt_at=now + backoff(attempts),
         )
-        log.warning("delivery %s failed (attempt %s): %s", delivery.pk, attempts, error)
+        log.warning("delivery %s failed (attempt %s): %s", delivery.pk, attempts, detail)
         return Delivery.State.FAILED if final else Delivery.State.RETRYING
     _owned(delivery).update(
         state=Delivery.State.SENT,
