@@ -110,3 +110,9 @@ def test_a_broken_jwks_is_an_error_not_a_traceback(verify, jwks):
     assert out == ""
     assert err.startswith("error: ") and "JWK" in err
     assert err.count("\n") == 1
+
+
+def test_an_issue_time_without_a_time_zone_is_invalid_not_a_traceback(verify):
+    status, out, err = verify(signed(payload=PAYLOAD | {"issuedAt": "2026-01-01T00:00:00"}))
+    assert (status, out) == (1, "")
+    assert err == "INVALID: The file has no valid issue time: it gives no time zone.\n"
