@@ -1,5 +1,7 @@
 """Reading license request files (.lrq): XML written by a customer's VMS installation, parsed
-only through defusedxml (no DTDs, no entities, no external references)."""
+only through defusedxml (no DTDs, no entities, no external references) and checked element by
+element while it is read, so that any file within MAX_BYTES parses in bounded memory (at most
+50 MB: tests/test_lrq_limits.py)."""
 
 import hashlib
 import json
@@ -9,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import XMLParser
 
 from licensedesk.core.errors import ServiceError
 
@@ -18,6 +20,11 @@ MAX_DEVICES = 50_000
 MAX_ATTR = 200
 DEVICE_ATTRS = ("hardwareId", "mac", "manufacturer", "model", "name", "type")
 HARDWARE_ID_RE = re.compile(r"^[\x21-\x7e]{1,128}$")
+# The longest a tag may stay unfinished. A Device tag with every attribute MAX_ATTR characters
+# long, each character a character reference, is about 12 KB.
+MAX_TAG = 64 * 1024
+# The XML is fed in pieces of this size, so expat reads at most MAX_TAG + _CHUNK bytes of a tag.
+_CHUNK = 64 * 1024
 
 
 class InvalidRequest(ServiceError):
@@ -25,7 +32,8 @@ class InvalidRequest(ServiceError):
         super().__init__(message, code=code, field="lrq")
 
 
-@dataclass(frozen=True)
+# Slots: a request holds up to 50,000 devices, each smaller without a __dict__.
+@dataclass(frozen=True, slots=True)
 class Device:
     hardware_id: str
     mac: str = ""
@@ -77,13 +85,128 @@ def _timestamp(value) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _attr(element, name, required=False) -> str:
-    value = (element.get(name) or "").strip()
+def _attr(attrib, tag, name, required=False) -> str:
+    value = (attrib.get(name) or "").strip()
     if required and not value:
-        raise InvalidRequest(f"<{element.tag}> needs the attribute {name}.")
+        raise InvalidRequest(f"<{tag}> needs the attribute {name}.")
     if len(value) > MAX_ATTR:
-        raise InvalidRequest(f"The attribute {name} of <{element.tag}> is too long.")
+        raise InvalidRequest(f"The attribute {name} of <{tag}> is too long.")
     return value
+
+
+class _Reader:
+    """The parser's target: checks every element the moment it starts and keeps only what the
+    request needs, so a hostile file is refused at its first wrong element and no tree of
+    millions of elements is ever built."""
+
+    def __init__(self):
+        self.open = []  # the tags from the root to the current element
+        self.parts = {}  # SLC, Installation, Request, Devices: their attributes
+        self.slc = []
+        self.slc_length = 0
+        self.devices = []
+        self.seen = set()
+
+    def start(self, tag, attrib):
+        parent = self.open[-1] if self.open else None
+        self.open.append(tag)
+        if parent == "Devices" and tag == "Device":
+            self.device(tag, attrib)
+        elif parent is None:
+            if tag != "LicenseRequest":
+                raise InvalidRequest(
+                    "This is not a license request: the root must be <LicenseRequest>."
+                )
+            if attrib.get("version") != "1":
+                raise InvalidRequest("Only version 1 license requests are supported.")
+        elif parent == "LicenseRequest" and tag in _PARTS:
+            if tag in self.parts:
+                raise InvalidRequest(f"The request has more than one <{tag}>.")
+            self.parts[tag] = attrib
+        elif parent in _HOLDS:
+            raise InvalidRequest(f"<{parent}> may only hold {_HOLDS[parent]}, not <{tag}>.")
+        else:
+            raise InvalidRequest(
+                f"The file nests elements too deeply: <{parent}> holds no elements, "
+                f"found <{tag}> in it."
+            )
+
+    def device(self, tag, attrib):
+        if len(self.devices) >= MAX_DEVICES:
+            raise InvalidRequest(f"A request can list at most {MAX_DEVICES:,} devices.")
+        hardware_id = _attr(attrib, tag, "hardwareId", required=True)
+        if not HARDWARE_ID_RE.match(hardware_id):
+            raise InvalidRequest(f"The hardware id {hardware_id[:40]!r} is not valid.")
+        if hardware_id in self.seen:
+            raise InvalidRequest(f"The hardware id {hardware_id!r} is listed twice.")
+        self.seen.add(hardware_id)
+        # The other attributes in DEVICE_ATTRS order, as _attr(attrib, tag, a) would give them.
+        get = attrib.get
+        values = [(get(a) or "").strip() for a in DEVICE_ATTRS[1:]]
+        if any(len(v) > MAX_ATTR for v in values):
+            for a in DEVICE_ATTRS[1:]:
+                _attr(attrib, tag, a)  # raises for the first one too long
+        self.devices.append(Device(hardware_id, *values))
+
+    def end(self, tag):
+        self.open.pop()
+
+    def data(self, text):
+        if self.open[-1] == "SLC":
+            self.slc_length += len(text)
+            if self.slc_length > MAX_ATTR:
+                raise InvalidRequest("The <SLC> is too long.")
+            self.slc.append(text)
+
+    def close(self):
+        return self
+
+
+_PARTS = ("SLC", "Installation", "Request", "Devices")
+_HOLDS = {
+    "LicenseRequest": "<SLC>, <Installation>, <Request> and <Devices>",
+    "Devices": "<Device>",
+}
+
+
+def _read(data: bytes) -> _Reader:
+    """Feed the XML to defusedxml's parser in pieces of _CHUNK bytes. Expat reads a whole tag
+    before any handler sees it, and a tag of a million attributes costs hundreds of MB: a tag
+    still unfinished after MAX_TAG bytes is refused. A long comment is harmless."""
+    parser = XMLParser(
+        target=_Reader(), forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    expat = parser.parser
+    if hasattr(expat, "SetReparseDeferralEnabled"):
+        # Expat >= 2.6 may hold a piece back until more data comes: each must be read now.
+        expat.SetReparseDeferralEnabled(False)
+    view, fed, size = memoryview(data), 0, _CHUNK
+    while fed < len(data):
+        parser.feed(view[fed : fed + size])
+        fed = min(fed + size, len(data))
+        start = max(expat.CurrentByteIndex, 0)  # of the token expat has not finished
+        size = _CHUNK
+        if fed - start > MAX_TAG and fed < len(data):
+            # Expat scans an unfinished token again with each piece: a long comment is fed up
+            # to its end at once. Its end is at or before `fed` only if expat held it back.
+            end = _comment_end(data, start)
+            if end <= fed:
+                raise InvalidRequest(
+                    f"A tag in the file is longer than {MAX_TAG // 1024} KB "
+                    "(too many or too long attributes)."
+                )
+            size = end - fed
+    return parser.close()
+
+
+def _comment_end(data: bytes, start: int) -> int:
+    """Where the comment at `start` ends (the end of the data if it never does), or 0 if no
+    comment starts there. In every encoding expat reads, a token starting with the bytes "<!--"
+    is a comment and the bytes "-->" end it (in UTF-16 no token starts with those bytes)."""
+    if not data.startswith(b"<!--", start):
+        return 0
+    end = data.find(b"-->", start + 4)
+    return len(data) if end < 0 else end + 3
 
 
 def parse(data: bytes) -> LicenseRequest:
@@ -93,7 +216,9 @@ def parse(data: bytes) -> LicenseRequest:
     if not data.strip():
         raise InvalidRequest("The file is empty.")
     try:
-        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        reader = _read(data)
+    except InvalidRequest:
+        raise
     except DefusedXmlException as exc:
         raise InvalidRequest(
             "The file contains a DOCTYPE, entities or external references, which are not "
@@ -102,46 +227,23 @@ def parse(data: bytes) -> LicenseRequest:
         ) from exc
     except Exception as exc:  # ParseError and encoding errors alike
         raise InvalidRequest("The file is not a well-formed XML license request.") from exc
-    if root.tag != "LicenseRequest":
-        raise InvalidRequest("This is not a license request: the root must be <LicenseRequest>.")
-    if root.get("version") != "1":
-        raise InvalidRequest("Only version 1 license requests are supported.")
-    slc_element = root.find("SLC")
-    if slc_element is None or not (slc_element.text or "").strip():
+    slc = " ".join("".join(reader.slc).split()).upper()
+    if "SLC" not in reader.parts or not slc:
         raise InvalidRequest("The request has no <SLC>.")
-    installation = root.find("Installation")
+    installation = reader.parts.get("Installation")
     if installation is None:
         raise InvalidRequest("The request has no <Installation>.")
-    request = root.find("Request")
+    request = reader.parts.get("Request")
     if request is None:
         raise InvalidRequest("The request has no <Request>.")
-    devices_element = root.find("Devices")
-    device_elements = list(devices_element) if devices_element is not None else []
-    if len(device_elements) > MAX_DEVICES:
-        raise InvalidRequest(f"A request can list at most {MAX_DEVICES:,} devices.")
-    devices, seen = [], set()
-    for element in device_elements:
-        if element.tag != "Device":
-            raise InvalidRequest(f"<Devices> may only hold <Device>, not <{element.tag}>.")
-        hardware_id = _attr(element, "hardwareId", required=True)
-        if not HARDWARE_ID_RE.match(hardware_id):
-            raise InvalidRequest(f"The hardware id {hardware_id[:40]!r} is not valid.")
-        if hardware_id in seen:
-            raise InvalidRequest(f"The hardware id {hardware_id!r} is listed twice.")
-        seen.add(hardware_id)
-        # The other attributes in DEVICE_ATTRS order, as _attr(element, a) would give them.
-        get = element.get
-        values = [(get(a) or "").strip() for a in DEVICE_ATTRS[1:]]
-        if any(len(v) > MAX_ATTR for v in values):
-            for a in DEVICE_ATTRS[1:]:
-                _attr(element, a)  # raises for the first one too long
-        devices.append(Device(hardware_id, *values))
     return LicenseRequest(
-        slc=" ".join((slc_element.text or "").split()).upper(),
-        installation_id=_uuid(_attr(installation, "id", required=True), "installation id"),
-        hostname=_attr(installation, "hostname"),
-        product_version=_attr(installation, "productVersion"),
-        request_id=_uuid(_attr(request, "id", required=True), "request id"),
-        created=_timestamp(_attr(request, "created", required=True)),
-        devices=tuple(devices),
+        slc=slc,
+        installation_id=_uuid(
+            _attr(installation, "Installation", "id", required=True), "installation id"
+        ),
+        hostname=_attr(installation, "Installation", "hostname"),
+        product_version=_attr(installation, "Installation", "productVersion"),
+        request_id=_uuid(_attr(request, "Request", "id", required=True), "request id"),
+        created=_timestamp(_attr(request, "Request", "created", required=True)),
+        devices=tuple(reader.devices),
     )

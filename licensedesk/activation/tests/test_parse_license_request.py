@@ -130,7 +130,7 @@ def test_it_refuses_one_byte_over_10_mb_without_parsing(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("an oversize file must not be parsed")
 
-    monkeypatch.setattr(lrq, "fromstring", fail)
+    monkeypatch.setattr(lrq, "XMLParser", fail)
     with pytest.raises(lrq.InvalidRequest) as exc:
         lrq.parse(data)
     assert exc.value.code == "lrq_too_large"

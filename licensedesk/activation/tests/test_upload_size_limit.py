@@ -13,7 +13,7 @@ def no_parsing(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("an oversize request must not reach the XML parser")
 
-    monkeypatch.setattr(lrq, "fromstring", fail)
+    monkeypatch.setattr(lrq, "XMLParser", fail)
 
 
 @pytest.fixture
