@@ -113,7 +113,8 @@ def create_company(user: User, company: dict, request=None) -> User:
 
 @transaction.atomic
 def sign_up(*, password, request=None, **fields):
-    """A person creates a partner company and becomes its company administrator."""
+    """Create a partner company and its company administrator at once (the `create-org`
+    command; people signing up on the web confirm their address first, see signup.py)."""
     user, company = clean_sign_up(password=password, **fields)
     clean_email(user.email)
     user.set_password(password)
