@@ -1,7 +1,7 @@
 """The emailed sign-up link: opening it shows a button (mail scanners follow links and must
 create nothing), pressing it creates the company and its first administrator with the password
 chosen at sign-up, once. A forged, expired or used link, or one whose address has an account by
-now, creates nothing."""
+now, creates nothing. Expired pending sign-ups are trimmed by the daily housekeeping."""
 
 import re
 import time
@@ -16,6 +16,7 @@ from django.utils import timezone
 from licensedesk.accounts import links
 from licensedesk.accounts.models import Organization, PendingSignup, Role, User
 from licensedesk.audit.models import AuditEvent
+from licensedesk.core.jobs import housekeep
 from licensedesk.core.testing import needs_postgresql, race
 
 PASSPHRASE = "a long and unusual passphrase"
@@ -218,6 +219,19 @@ def test_concurrent_presses_of_two_links_of_one_address_create_one_company(run_j
     answers = race(lambda i: Client().post(paths[i % 2]).status_code, 8)
     assert sorted(answers) == [302] + [400] * 7, answers
     assert Organization.objects.count() == 1 and User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_housekeeping_deletes_the_pending_sign_ups_older_than_a_day(run_jobs):
+    sign_up(run_jobs, email="old@fabrikam.example")
+    sign_up(run_jobs, email="new@fabrikam.example")
+    now = timezone.now()
+    PendingSignup.objects.filter(email="old@fabrikam.example").update(
+        created_at=now - timedelta(hours=25)
+    )
+    removed = housekeep(now)
+    assert removed["signups"] == 1
+    assert list(PendingSignup.objects.values_list("email", flat=True)) == ["new@fabrikam.example"]
 
 
 @pytest.mark.django_db
