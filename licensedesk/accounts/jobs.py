@@ -6,7 +6,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from licensedesk.accounts import links
+from licensedesk.accounts import links, services, signup
 from licensedesk.accounts.models import User
 from licensedesk.outbox.registry import handler
 
@@ -55,4 +55,35 @@ def send_password_reset(payload: dict) -> None:
         user.email,
         "accounts/email/password_reset",
         {"user": user, "url": url, "minutes": settings.PASSWORD_RESET_MAX_AGE // 60},
+    )
+
+
+@handler("accounts.signup_confirm")
+def send_signup_confirmation(payload: dict) -> None:
+    pending = signup.live().filter(pk=payload["pending_id"]).first()
+    if pending is None or services.email_taken(pending.email):
+        return  # expired or confirmed, or the address has an account by now: nothing to send
+    url = settings.BASE_URL + reverse("accounts:signup_confirm", args=[signup.make_token(pending)])
+    send_templated(
+        pending.email,
+        "accounts/email/signup_confirm",
+        {"pending": pending, "url": url, "hours": signup.HOURS},
+    )
+
+
+@handler("accounts.signup_taken")
+def send_signup_taken(payload: dict) -> None:
+    """Tell the owner of an address that someone tried to sign up with it (the sign-up form
+    answered as for a new address, so as not to reveal the account)."""
+    user = User.objects.filter(pk=payload["user_id"]).first()
+    if user is None:
+        return
+    send_templated(
+        user.email,
+        "accounts/email/signup_taken",
+        {
+            "user": user,
+            "login_url": settings.BASE_URL + reverse("accounts:login"),
+            "reset_url": settings.BASE_URL + reverse("accounts:forgot_password"),
+        },
     )

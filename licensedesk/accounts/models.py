@@ -111,3 +111,23 @@ class PersonalAccessToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class PendingSignup(models.Model):
+    """A sign-up waiting for its emailed link to be followed: nothing exists in the company
+    tables until then. The password is kept only as its hash."""
+
+    email = models.EmailField(db_index=True)
+    company_name = models.CharField(max_length=200)
+    country = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    phone = models.CharField(max_length=40, blank=True)
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} ({self.company_name})"

@@ -30,7 +30,8 @@ def _clean_text(field: str, value) -> str:
     return value
 
 
-def clean_email(email: str, exclude_pk=None) -> str:
+def valid_email(email: str) -> str:
+    """The address in lower case, if it is well formed; taken or not is not asked here."""
     email = _clean_text("email", email).lower()
     try:
         validate_email(email)
@@ -38,10 +39,20 @@ def clean_email(email: str, exclude_pk=None) -> str:
         raise ServiceError(
             "Enter a valid email address.", code="invalid_email", field="email"
         ) from exc
+    return email
+
+
+def email_taken(email: str, exclude_pk=None) -> bool:
+    """Whether any user, active or deleted, has this address (case-insensitively)."""
     taken = User.objects.filter(email__iexact=email)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
+    return taken.exists()
+
+
+def clean_email(email: str, exclude_pk=None) -> str:
+    email = valid_email(email)
+    if email_taken(email, exclude_pk):
         raise Conflict(
             "A user with this email address already exists.", code="email_taken", field="email"
         )
@@ -61,33 +72,53 @@ def check_password(password: str, user: User | None = None) -> None:
         raise ServiceError(" ".join(exc.messages), code="weak_password", field="password") from exc
 
 
-@transaction.atomic
-def sign_up(*, company_name, country, first_name, last_name, email, phone, password, request=None):
-    """A person creates a partner company and becomes its company administrator."""
+def clean_sign_up(
+    *, company_name, country, first_name, last_name, email, phone, password
+) -> tuple[User, dict]:
+    """Check a sign-up's fields and password strength (the password against the names and the
+    address too); taken or not is not asked here. Returns the unsaved first administrator and
+    the company's fields."""
     company_name = (company_name or "").strip()
     country = (country or "").strip()
     if not company_name or len(company_name) > 200:
         raise ServiceError("Enter the company name.", field="company_name")
     if not country or len(country) > 100:
         raise ServiceError("Enter the country.", field="country")
-    email = clean_email(email)
     user = User(
-        email=email,
+        email=valid_email(email),
         first_name=_clean_text("first_name", first_name),
         last_name=_clean_text("last_name", last_name),
         phone=_clean_text("phone", phone),
     )
     check_password(password, user)
+    return user, {"name": company_name, "country": country}
+
+
+@transaction.atomic
+def create_company(user: User, company: dict, request=None) -> User:
+    """Save a new partner company with `user` (password already set) as its first company
+    administrator and License Admin."""
     org = Organization.objects.create(
-        name=company_name, country=country, slug=Organization.unique_slug_for(company_name)
+        name=company["name"],
+        country=company["country"],
+        slug=Organization.unique_slug_for(company["name"]),
     )
     user.organization = org
     user.role = Role.LICENSE_ADMIN
     user.is_company_admin = True
-    user.set_password(password)
     user.save()
     record("company.sign_up", request=request, actor=user, organization=org, target=org)
     return user
+
+
+@transaction.atomic
+def sign_up(*, password, request=None, **fields):
+    """Create a partner company and its company administrator at once (the `create-org`
+    command; people signing up on the web confirm their address first, see signup.py)."""
+    user, company = clean_sign_up(password=password, **fields)
+    clean_email(user.email)
+    user.set_password(password)
+    return create_company(user, company, request=request)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth.logout_view, name="logout"),
     path("login/verify/", auth.login_verify_view, name="login_verify"),
     path("signup/", auth.signup_view, name="signup"),
+    path("signup/confirm/<str:token>/", auth.signup_confirm_view, name="signup_confirm"),
     path("forgot-password/", auth.forgot_password_view, name="forgot_password"),
     path("reset-password/<str:token>/", auth.reset_password_view, name="reset_password"),
     path("invitation/<str:token>/", auth.accept_invitation_view, name="accept_invitation"),

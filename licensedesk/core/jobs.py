@@ -16,6 +16,8 @@ IDLE_BUCKETS_KEPT = timedelta(days=1)  # a bucket idle this long is full again a
 
 
 def housekeep(now=None) -> dict:
+    from licensedesk.accounts import signup
+    from licensedesk.accounts.models import PendingSignup
     from licensedesk.notifications.models import Delivery
 
     now = now or timezone.now()
@@ -32,6 +34,8 @@ def housekeep(now=None) -> dict:
             state__in=[Delivery.State.SENT, Delivery.State.SKIPPED],
             created_at__lt=now - DELIVERIES_KEPT,
         ).delete()[0],
+        # A link lives as long as its pending sign-up (accounts/signup.py).
+        "signups": PendingSignup.objects.filter(created_at__lt=now - signup.MAX_AGE).delete()[0],
     }
 
 

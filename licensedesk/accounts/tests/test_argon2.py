@@ -1,9 +1,12 @@
+import re
+
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.core import mail
 from django.test import Client
 
 from licensedesk import settings as project_settings
-from licensedesk.accounts.models import User
+from licensedesk.accounts.models import PendingSignup, User
 
 PASSWORD = "an argon2 protected passphrase"
 
@@ -25,7 +28,7 @@ def test_a_new_password_is_hashed_with_argon2id(world):
     assert user.check_password(PASSWORD)
 
 
-def test_signup_hashes_with_argon2id(client, db):
+def test_signup_hashes_with_argon2id(client, db, run_jobs):
     client.post(
         "/accounts/signup/",
         {
@@ -37,7 +40,14 @@ def test_signup_hashes_with_argon2id(client, db):
             "password": PASSWORD,
         },
     )
-    assert User.objects.get(email="a@argon.example").password.startswith("argon2$argon2id$")
+    # Kept hashed while the sign-up waits for its emailed link, and the user gets that hash.
+    assert PendingSignup.objects.get().password.startswith("argon2$argon2id$")
+    run_jobs()
+    link = re.search(r"http://testserver(/accounts/signup/confirm/\S+/)", mail.outbox[0].body)[1]
+    client.post(link)
+    user = User.objects.get(email="a@argon.example")
+    assert user.password.startswith("argon2$argon2id$")
+    assert user.check_password(PASSWORD)
 
 
 def test_a_pbkdf2_hash_is_upgraded_at_login(world):

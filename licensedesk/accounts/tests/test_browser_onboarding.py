@@ -1,5 +1,5 @@
-"""In a real browser: a person signs up their company, invites a License User, and that user
-sets a password from the emailed link and logs in."""
+"""In a real browser: a person signs up their company, confirms it from the emailed link,
+invites a License User, and that user sets a password from the emailed link and logs in."""
 
 import re
 
@@ -45,6 +45,31 @@ def test_sign_up_invite_a_user_and_the_user_joins(
     page.get_by_label("Phone").fill("+45 12 34 56 78")
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
     screenshot("signup")
+    page.get_by_role("button", name="Sign up").click()
+
+    # Nothing exists until the emailed link is followed.
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(
+        "We sent a link to maria.holm@fjordvision.example to finish signing up."
+    )
+    screenshot("signup-sent")
+    assert not Organization.objects.filter(name="Fjord Vision ApS").exists()
+
+    # The live server runs in this process: the worker's mail lands in mail.outbox.
+    run_jobs()
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == ["maria.holm@fjordvision.example"]
+    links = re.findall(r"https?://\S+", email.body)
+    assert len(links) == 1 and links[0].startswith(f"{live_server.url}/accounts/signup/confirm/")
+    mail.outbox.clear()
+
+    # The link shows what will be created; only the button creates it.
+    page.goto(links[0])
+    expect(page.get_by_role("heading", name="Finish signing up")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Fjord Vision ApS")
+    screenshot("signup-confirm")
+    assert not Organization.objects.filter(name="Fjord Vision ApS").exists()
     page.get_by_role("button", name="Create company").click()
 
     # Signed up and logged in: the dashboard of the new company.

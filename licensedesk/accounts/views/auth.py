@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from licensedesk.accounts import links, services, two_factor
+from licensedesk.accounts import links, services, signup, two_factor
 from licensedesk.accounts.forms import (
     LoginForm,
     OtpForm,
@@ -133,22 +133,39 @@ def logout_view(request):
 
 @login_not_required
 def signup_view(request):
+    """The same answer for a new address and a taken one; the email tells them apart."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             ratelimit.consume("signup", client_ip(request), SIGNUPS_PER_ADDRESS)
-            user = services.sign_up(**form.cleaned_data, request=request)
+            email = signup.request_sign_up(**form.cleaned_data)
         except ratelimit.RateLimited as exc:
             return too_many_requests(request, exc)
         except ServiceError as exc:
             form.add_service_error(exc)
         else:
+            context = {"email": email, "hours": signup.HOURS}
+            return render(request, "accounts/signup_sent.html", context)
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_not_required
+def signup_confirm_view(request, token):
+    """The emailed link: a GET only shows what will be created (mail scanners follow links),
+    the button's POST creates the company and logs its administrator in."""
+    pending = signup.pending_for_token(token)
+    if pending is not None and request.method == "POST":
+        user = signup.confirm(pending, request=request)
+        if user is not None:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, f"Welcome to licensedesk, {user.organization.name}!")
             return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/signup.html", {"form": form})
+        pending = None  # used or taken since the page was shown
+    if pending is None:
+        return render(request, "accounts/link_invalid.html", {"signup": True}, status=400)
+    return render(request, "accounts/signup_confirm.html", {"pending": pending})
 
 
 @login_not_required

@@ -1,3 +1,6 @@
+import re
+
+from django.core import mail
 from django.test import Client
 
 from conftest import PASSWORD
@@ -15,7 +18,7 @@ def everything_audited() -> str:
     )
 
 
-def test_no_password_or_token_reaches_the_audit_log(db):
+def test_no_password_or_token_reaches_the_audit_log(db, run_jobs):
     client = Client()
     client.post(
         "/accounts/signup/",
@@ -28,6 +31,8 @@ def test_no_password_or_token_reaches_the_audit_log(db):
             "password": SIGNUP_PASSWORD,
         },
     )
+    run_jobs()
+    client.post(re.search(r"http://testserver(/\S+/)", mail.outbox[0].body)[1])  # confirm
     client.post(
         "/accounts/profile/password/",
         {

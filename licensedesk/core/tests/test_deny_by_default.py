@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "accounts:login",
     "accounts:signup",
+    "accounts:signup_confirm",
     "accounts:forgot_password",
     "accounts:reset_password",
     "accounts:accept_invitation",
