@@ -123,7 +123,7 @@ def cmd_monitor(args) -> int:
         except (OSError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = None
-        state = "accepted" if status == 202 else f"refused (HTTP {status})"
+        state = "accepted" if status == 202 else f"refused (HTTP {status}, after retries)"
         print(f"{monitor._now()} report {sent + 1}: {state}", file=sys.stderr)
         if status in (401, 404):
             return 1  # a wrong token or installation won't get better by retrying

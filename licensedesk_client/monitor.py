@@ -123,12 +123,12 @@ def real_report() -> dict:
     }
 
 
-def send(server: str, token: str, installation: int, report: dict, timeout=30) -> int:
-    """POST one report; returns the HTTP status (202 when accepted)."""
-    url = f"{server.rstrip('/')}/api/v1/installations/{installation}/status"
-    if not url.startswith(("http://", "https://")):
-        raise ValueError("the server URL must start with http:// or https://")
-    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
+RETRY_STATUSES = (429, 503)  # the server asks to come back later: the report is not stored
+LONGEST_WAIT = 300
+
+
+def _post(url: str, token: str, report: dict, timeout: float) -> tuple[int, str | None]:
+    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked by the caller
         url,
         data=json.dumps(report).encode(),
         method="POST",
@@ -136,6 +136,36 @@ def send(server: str, token: str, installation: int, report: dict, timeout=30) -
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status
+            return response.status, None
     except urllib.error.HTTPError as exc:
-        return exc.code
+        return exc.code, exc.headers.get("Retry-After")
+
+
+def _wait_of(retry_after: str | None, attempt: int) -> float:
+    try:
+        wait = float(retry_after)
+    except (TypeError, ValueError):
+        wait = 2.0**attempt  # no usable Retry-After: back off on our own
+    return min(max(wait, 1.0), LONGEST_WAIT)
+
+
+def send(
+    server: str,
+    token: str,
+    installation: int,
+    report: dict,
+    timeout=30,
+    attempts: int = 5,
+    sleep=time.sleep,
+) -> int:
+    """POST one report; on 429 or 503 wait as Retry-After says and send the same report again,
+    up to `attempts` times. Returns the last HTTP status (202 when accepted)."""
+    url = f"{server.rstrip('/')}/api/v1/installations/{installation}/status"
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("the server URL must start with http:// or https://")
+    for attempt in range(attempts):
+        status, retry_after = _post(url, token, report, timeout)
+        if status not in RETRY_STATUSES or attempt == attempts - 1:
+            return status
+        sleep(_wait_of(retry_after, attempt))
+    return status
