@@ -9,7 +9,7 @@ from django.test import Client
 from licensedesk.accounts import tokens
 from licensedesk.accounts.models import Organization, Role, User
 
-pytest_plugins = ["licensedesk.core.tests.browser"]
+pytest_plugins = ["licensedesk.core.tests.browser", "licensedesk.core.testing"]
 
 PASSWORD = "correct horse battery staple"
 
