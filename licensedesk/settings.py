@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "licensedesk.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "licensedesk.core.middleware.SecurityHeadersMiddleware",
+    "licensedesk.core.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

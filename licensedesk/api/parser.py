@@ -1,9 +1,12 @@
 """JSON bodies only as JSON: a body sent as text/plain or without a Content-Type is refused
 with 415, not guessed at (a form or a mistaken client must not be read as JSON). Endpoints
-that take another type (license requests) read their body themselves."""
+that take another type (license requests) read their body themselves. Every string in a body
+follows core/text.py: NUL and control characters refused (422), line ends normalized."""
 
+from ninja.errors import ValidationError
 from ninja.parser import Parser
 
+from licensedesk.core import text
 from licensedesk.core.errors import ServiceError
 
 
@@ -28,4 +31,11 @@ class JsonParser(Parser):
     def parse_body(self, request):
         if not is_json(request.content_type):
             raise UnsupportedMediaType(request.content_type)
-        return super().parse_body(request)
+        data = super().parse_body(request)
+        found = text.first_problem(data)
+        if found:  # one rule for every text of every body (core/text.py)
+            path, message = found
+            raise ValidationError(
+                [{"loc": ["body", *path], "msg": f"Text {message}.", "type": "invalid_text"}]
+            )
+        return text.normalize_all(data)

@@ -136,6 +136,8 @@ def install(api) -> None:
     def http_error(request, exc: HttpError):
         if isinstance(exc.__cause__, ServiceError):  # django-ninja wraps its parser's errors
             return service_error(request, exc.__cause__)
+        if isinstance(exc.__cause__, ValidationError):
+            return invalid(request, exc.__cause__.errors)
         return problem(request, exc.status_code, str(exc))
 
     @api.exception_handler(RequestDataTooBig)
