@@ -9,9 +9,11 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
+from licensedesk.care.models import CareReminder
 from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup
 from licensedesk.licenses.models import License, LicenseGrant
+from licensedesk.notifications.models import Delivery, NotificationProfile
 
 
 def is_partner_user(user) -> bool:
@@ -223,3 +225,26 @@ def license_role_required(view):
 
     return wrapper
 
+
+def profiles_visible_to(user) -> QuerySet:
+    """Notification profiles are the company's, managed by License Admins."""
+    if not is_license_admin(user):
+        return NotificationProfile.objects.none()
+    return NotificationProfile.objects.filter(organization_id=user.organization_id)
+
+
+def deliveries_visible_to(user) -> QuerySet:
+    """License Admins see the company's delivery log; License Users their reminders'."""
+    if not has_license_role(user):
+        return Delivery.objects.none()
+    deliveries = Delivery.objects.filter(organization_id=user.organization_id)
+    if not is_license_admin(user):
+        deliveries = deliveries.filter(reminder__owner=user)
+    return deliveries
+
+
+def care_reminders_of(user) -> QuerySet:
+    """Care reminders are personal: everyone sees and changes only their own."""
+    if not has_license_role(user):
+        return CareReminder.objects.none()
+    return CareReminder.objects.filter(owner=user, organization_id=user.organization_id)

@@ -115,9 +115,7 @@ def _clean(user, data: dict, profile=None) -> dict:
                 code="invalid_name",
                 field="name",
             )
-        clash = NotificationProfile.objects.filter(
-            organization_id=user.organization_id, name__iexact=name
-        )
+        clash = access.profiles_visible_to(user).filter(name__iexact=name)
         if profile is not None:
             clash = clash.exclude(pk=profile.pk)
         if clash.exists():
