@@ -248,3 +248,8 @@ def care_reminders_of(user) -> QuerySet:
     if not has_license_role(user):
         return CareReminder.objects.none()
     return CareReminder.objects.filter(owner=user, organization_id=user.organization_id)
+
+
+def refuse(right: str, message: str | None = None):
+    """Refuse unconditionally (403): for services, which have no request."""
+    raise Forbidden(right=right) if message is None else Forbidden(message, right=right)

@@ -60,7 +60,7 @@ def _apply(user, reminder: CareReminder, data: dict) -> CareReminder:
 @transaction.atomic
 def create_reminder(user, data: dict, request=None) -> CareReminder:
     if not access.has_license_role(user):
-        raise ServiceError("You don't have permission to do this.", code="forbidden", status=403)
+        access.refuse("license_role")
     data = {"lead_times": DEFAULT_LEAD_TIMES, "scope": CareReminder.Scope.ALL, **data}
     reminder = _apply(user, CareReminder(owner=user, organization_id=user.organization_id), data)
     record(

@@ -100,9 +100,7 @@ def fan_out(payload: dict) -> int:
 
 def _require_admin(user):
     if not access.is_license_admin(user):
-        raise ServiceError(
-            "Only License Admins manage notification profiles.", code="forbidden", status=403
-        )
+        access.refuse("notification_profiles", "Only License Admins manage notification profiles.")
 
 
 def _clean(user, data: dict, profile=None) -> dict:
