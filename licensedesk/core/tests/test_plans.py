@@ -141,30 +141,6 @@ def test_a_bulk_insert_plans_generically_until_its_transaction_ends(transactiona
     assert plan_cache_mode() == "force_custom_plan"
 
 
-def test_a_new_group_checks_its_memberships_foreign_keys_with_generic_plans(transactional_db):
-    # PostgreSQL checks the 10,000 foreign keys of a 10,000-license group at COMMIT with
-    # prepared plans; planned again for each row they tripled the time of the COMMIT.
-    needs_postgresql("plan modes are PostgreSQL's")
-    from conftest import make_user
-    from licensedesk.accounts.models import Organization, Role
-    from licensedesk.groups import services
-    from licensedesk.licenses.tests import factories
-
-    org = Organization.objects.create(name="Northwind Security", slug="northwind")
-    admin = make_user(org, "lars@northwind.example", Role.LICENSE_ADMIN)
-    licenses = [factories.registered(org) for _ in range(3)]
-    with CaptureQueriesContext(connection) as ctx:
-        group = services.create_group(admin, name="North", license_ids=[x.pk for x in licenses])
-    statements = [q["sql"] for q in ctx.captured_queries]
-    [mode] = [i for i, sql in enumerate(statements) if "plan_cache_mode" in sql]
-    [insert] = [
-        i for i, sql in enumerate(statements) if "INSERT INTO license_groups_membership" in sql
-    ]
-    assert mode < insert
-    assert group.memberships.count() == 3
-    assert plan_cache_mode() == "force_custom_plan"  # gone with the transaction
-
-
 def test_a_large_activation_checks_its_devices_foreign_keys_with_generic_plans(
     transactional_db,
 ):
