@@ -58,8 +58,8 @@ def license_visible_q(user, license_path: str = "") -> Q:
     `license_path` leads from the queried model to the license ("" for licenses). `user` is a
     User, or the path from the queried model to one, for set-based jobs that pair users with
     licenses (the Care scan). For a User, what depends on the user alone is decided here, so
-    the database sees only the conditions on the license (none at all for an admin but the
-    company)."""
+    the database sees only the conditions on the license (for a License Admin, the company
+    alone)."""
     lic = f"{license_path}__" if license_path else ""
     on = _UserAt(user) if isinstance(user, str) else _UserFacts(user)
     return (
