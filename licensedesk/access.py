@@ -2,17 +2,18 @@
 live in one place: an object of another company does not exist for the caller (404), a role
 without the right is refused (403)."""
 
-from functools import cache, wraps
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
-from licensedesk.core import rows
+from licensedesk.care.models import CareReminder
 from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup
 from licensedesk.licenses.models import License, LicenseGrant
+from licensedesk.notifications.models import Delivery, NotificationProfile
 
 
 def is_partner_user(user) -> bool:
@@ -45,17 +46,71 @@ def audit_events_visible_to(user) -> QuerySet:
 
 
 def licenses_visible_to(user) -> QuerySet:
-    """Registered licenses the user may see: all of the company's for a License Admin, only
-    the granted ones for a License User, none for anyone else. Everything derived from a
+    """Registered licenses the user may see (`license_visible_q`). Everything derived from a
     license (files, activations, installations, counts, exports) starts from this."""
-    if not has_license_role(user):
-        return License.objects.none()
-    licenses = License.objects.filter(organization_id=user.organization_id)
-    if user.role == Role.LICENSE_USER:
-        licenses = licenses.filter(
-            Exists(LicenseGrant.objects.filter(license_id=OuterRef("pk"), user_id=user.pk))
+    return License.objects.filter(license_visible_q(user))
+
+
+def license_visible_q(user, license_path: str = "") -> Q:
+    """The license visibility rule, written once: an active License Admin sees the company's
+    licenses, an active License User those of them granted to them, anyone else none.
+
+    `license_path` leads from the queried model to the license ("" for licenses). `user` is a
+    User, or the path from the queried model to one, for set-based jobs that pair users with
+    licenses (the Care scan). For a User, what depends on the user alone is decided here, so
+    the database sees only the conditions on the license (for a License Admin, the company
+    alone)."""
+    lic = f"{license_path}__" if license_path else ""
+    on = _UserAt(user) if isinstance(user, str) else _UserFacts(user)
+    return (
+        on.has(is_active=True)
+        & on.same_company(f"{lic}organization_id")
+        & (
+            on.has(role=Role.LICENSE_ADMIN)
+            | on.has(role=Role.LICENSE_USER) & on.granted(OuterRef(f"{lic}pk"))
         )
-    return licenses
+    )
+
+
+def _never() -> Q:
+    return Q(pk__in=[])  # matches nothing, and Django asks the database nothing for it
+
+
+class _UserAt:
+    """The user at a path from the queried model: each fact is a condition in the query."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def has(self, **facts) -> Q:
+        return Q(**{f"{self.path}__{field}": value for field, value in facts.items()})
+
+    def same_company(self, organization_path: str) -> Q:
+        return Q(**{organization_path: F(f"{self.path}__organization_id")})
+
+    def granted(self, license_id) -> Exists:
+        grants = LicenseGrant.objects.filter(license_id=license_id)
+        return Exists(grants.filter(user_id=OuterRef(f"{self.path}__pk")))
+
+
+class _UserFacts:
+    """A loaded user: facts about the user alone are known, so they add nothing to the query
+    when true (`~_never()`) and empty it when false."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def has(self, **facts) -> Q:
+        known = all(getattr(self.user, field, None) == value for field, value in facts.items())
+        return ~_never() if known else _never()
+
+    def same_company(self, organization_path: str) -> Q:
+        organization_id = getattr(self.user, "organization_id", None)
+        return Q(**{organization_path: organization_id}) if organization_id else _never()
+
+    def granted(self, license_id) -> Exists:
+        grants = LicenseGrant.objects.filter(license_id=license_id)
+        return Exists(grants.filter(user_id=self.user.pk))
 
 
 def granted_license_ids(user) -> QuerySet:
@@ -64,59 +119,11 @@ def granted_license_ids(user) -> QuerySet:
     return LicenseGrant.objects.filter(user_id=user.pk).values("license_id")
 
 
-def _license_models():
-    from licensedesk.accounts.models import Organization
-    from licensedesk.catalog.models import Product, ProductVersion
-
-    return License, Product, ProductVersion, Organization, Customer
-
-
-@cache  # built once: the columns come from the models
-def _visible_license_query() -> str:
-    lic, product, version, organization, customer = _license_models()
-    columns = ", ".join(
-        rows.columns(model, alias) for model, alias in zip(_license_models(), "lpvoc", strict=True)
-    )
-    return (
-        f"SELECT {columns} FROM {lic._meta.db_table} l "
-        f"JOIN {product._meta.db_table} p ON p.id = l.product_id "
-        f"JOIN {version._meta.db_table} v ON v.id = l.version_id "
-        f"JOIN {organization._meta.db_table} o ON o.id = l.organization_id "
-        f"LEFT JOIN {customer._meta.db_table} c ON c.id = l.customer_id "
-        f"JOIN {User._meta.db_table} u ON u.id = %s "
-        f"WHERE l.code = %s AND {license_visible_sql('l', 'u')}"
-    )
-
-
 def visible_license(user, code: str) -> License | None:
-    """The license `code` if `user` may see it (the rule as `license_visible_sql` states it),
-    with its product, version, company and customer: one plain SQL query, for the API's hot
-    paths (activation), where building the ORM query cost more than running it."""
-    if not has_license_role(user):
-        return None
-    row = rows.fetch_one(_visible_license_query(), [user.pk, code])
-    if row is None:
-        return None
-    lic, product, version, organization, customer = rows.split(row, *_license_models())
-    lic.product, lic.version, lic.organization, lic.customer = (
-        product,
-        version,
-        organization,
-        customer,
-    )
-    return lic
-
-
-def license_visible_sql(license_alias: str, user_alias: str) -> str:
-    """The rule of `licenses_visible_to` as an SQL condition, for set-based background jobs
-    (Care reminder scans) that join licenses with users. Keep the two in step."""
-    grants = LicenseGrant._meta.db_table
-    return (
-        f"({user_alias}.is_active AND {user_alias}.organization_id = "
-        f"{license_alias}.organization_id AND ({user_alias}.role = '{Role.LICENSE_ADMIN}' OR "
-        f"({user_alias}.role = '{Role.LICENSE_USER}' AND EXISTS (SELECT 1 FROM {grants} g "
-        f"WHERE g.license_id = {license_alias}.id AND g.user_id = {user_alias}.id))))"
-    )
+    """The license `code` if `user` may see it, with its product, version, company and
+    customer."""
+    related = ("product", "version", "organization", "customer")
+    return licenses_visible_to(user).select_related(*related).filter(code=code).first()
 
 
 def user_can_see_license(user, license_id) -> bool:
@@ -217,3 +224,32 @@ def license_role_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def profiles_visible_to(user) -> QuerySet:
+    """Notification profiles are the company's, managed by License Admins."""
+    if not is_license_admin(user):
+        return NotificationProfile.objects.none()
+    return NotificationProfile.objects.filter(organization_id=user.organization_id)
+
+
+def deliveries_visible_to(user) -> QuerySet:
+    """License Admins see the company's delivery log; License Users their reminders'."""
+    if not has_license_role(user):
+        return Delivery.objects.none()
+    deliveries = Delivery.objects.filter(organization_id=user.organization_id)
+    if not is_license_admin(user):
+        deliveries = deliveries.filter(reminder__owner=user)
+    return deliveries
+
+
+def care_reminders_of(user) -> QuerySet:
+    """Care reminders are personal: everyone sees and changes only their own."""
+    if not has_license_role(user):
+        return CareReminder.objects.none()
+    return CareReminder.objects.filter(owner=user, organization_id=user.organization_id)
+
+
+def refuse(right: str, message: str | None = None):
+    """Refuse unconditionally (403): for services, which have no request."""
+    raise Forbidden(right=right) if message is None else Forbidden(message, right=right)

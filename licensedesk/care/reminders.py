@@ -1,4 +1,5 @@
-"""Care reminders: a user's own reminders on licenses they can see."""
+"""Care reminders: a user's own reminders on licenses they can see (`access.care_reminders_of`
+lists them)."""
 
 from django.db import transaction
 
@@ -9,13 +10,6 @@ from licensedesk.core.errors import ServiceError
 from licensedesk.licenses.codes import normalize
 from licensedesk.notifications.events import DEFAULT_LEAD_TIMES
 from licensedesk.notifications.validation import clean_emails, clean_lead_times
-
-
-def reminders_of(user):
-    """Reminders are personal: everyone sees and changes only their own."""
-    if not access.has_license_role(user):
-        return CareReminder.objects.none()
-    return CareReminder.objects.filter(owner=user, organization_id=user.organization_id)
 
 
 def _apply(user, reminder: CareReminder, data: dict) -> CareReminder:
@@ -66,7 +60,7 @@ def _apply(user, reminder: CareReminder, data: dict) -> CareReminder:
 @transaction.atomic
 def create_reminder(user, data: dict, request=None) -> CareReminder:
     if not access.has_license_role(user):
-        raise ServiceError("You don't have permission to do this.", code="forbidden", status=403)
+        access.refuse("license_role")
     data = {"lead_times": DEFAULT_LEAD_TIMES, "scope": CareReminder.Scope.ALL, **data}
     reminder = _apply(user, CareReminder(owner=user, organization_id=user.organization_id), data)
     record(

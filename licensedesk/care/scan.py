@@ -1,112 +1,114 @@
-"""Finding due Care reminders and profile events, set-based: one INSERT … SELECT per distinct
-lead time (never a Python loop over licenses), then one delivery per recipient and source."""
+"""Finding due Care reminders and profile events, set-based: one INSERT … SELECT of firings per
+distinct lead time (never a Python loop over licenses), then one delivery per recipient and
+source."""
 
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.utils import timezone
 
 from licensedesk import access
+from licensedesk.accounts.models import User
 from licensedesk.care.models import CareFiring, CareReminder, ReminderLead
-from licensedesk.core import plans
+from licensedesk.core.inserts import insert_from
 from licensedesk.groups.models import Membership
-from licensedesk.licenses.models import License
 from licensedesk.notifications import events
-from licensedesk.notifications.models import NotificationProfile, ProfileLead
+from licensedesk.notifications.deliveries import new_delivery, recipients_of_profile
+from licensedesk.notifications.models import Delivery, NotificationProfile, ProfileLead
 
 # A lead time missed while no worker ran still fires within this many days.
 CATCH_UP_DAYS = 3
 CARE_ENDED_LEAD = -1
 
-
-def _t(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+# The scans pair each reminder or profile with its company's licenses through this path.
+LICENSE = "organization__licenses"
 
 
 def _window(lead: int, today: date) -> tuple[date, date]:
-    """Care end dates for which `lead` is due today (or was, within the catch-up)."""
+    """Care end dates for which `lead` is due today (or was, within the catch-up); "Care
+    ended" (-1) is due the day after."""
     target = today + timedelta(days=lead)
     return target - timedelta(days=CATCH_UP_DAYS), target
 
 
-def _fire_reminders(cursor, lead: int, today: date) -> int:
-    lo, hi = _window(lead, today)
-    users = connection.ops.quote_name("accounts_user")
-    # Table names and the visibility rule are ours; every value is a parameter.
-    sql = f"""
-        INSERT INTO {_t(CareFiring)}
-            (reminder_id, profile_id, license_id, care_ends_on, lead_days, fired_on, queued)
-        SELECT r.id, NULL, l.id, l.care_ends_on, %s, %s, %s
-        FROM {_t(CareReminder)} r
-        JOIN {_t(ReminderLead)} rl ON rl.reminder_id = r.id AND rl.days = %s
-        JOIN {users} u ON u.id = r.owner_id
-        JOIN {_t(License)} l ON l.organization_id = r.organization_id
-        WHERE r.muted = %s
-          AND l.care_ends_on >= %s AND l.care_ends_on <= %s
-          AND (r.scope = 'all'
-               OR (r.scope = 'license' AND l.id = r.license_id)
-               OR (r.scope = 'group' AND EXISTS (
-                    SELECT 1 FROM {_t(Membership)} m
-                    WHERE m.group_id = r.group_id AND m.license_id = l.id)))
-          AND {access.license_visible_sql("l", "u")}
-          AND NOT EXISTS (
-                SELECT 1 FROM {_t(CareFiring)} f
-                WHERE f.reminder_id = r.id AND f.license_id = l.id
-                  AND f.care_ends_on = l.care_ends_on AND f.lead_days = %s)
-    """
-    cursor.execute(sql, [lead, today, False, lead, False, lo, hi, lead])  # noqa: S608
-    return cursor.rowcount
+def _not_fired(source: str, lead: int) -> Q:
+    """Not fired yet for this source, license, Care period and lead."""
+    fired = CareFiring.objects.filter(
+        **{source: OuterRef("pk")},
+        license=OuterRef(LICENSE),
+        care_ends_on=OuterRef(f"{LICENSE}__care_ends_on"),
+        lead_days=lead,
+    )
+    return ~Exists(fired)
 
 
-def _fire_profiles(cursor, lead: int, today: date) -> int:
-    if lead == CARE_ENDED_LEAD:
-        hi = today - timedelta(days=1)
-        lo = hi - timedelta(days=CATCH_UP_DAYS)
-    else:
-        lo, hi = _window(lead, today)
-    groups = _t(NotificationProfile.groups.through)
-    customers = _t(NotificationProfile.customers.through)
-    # Table names and the visibility rule are ours; every value is a parameter.
-    sql = f"""
-        INSERT INTO {_t(CareFiring)}
-            (reminder_id, profile_id, license_id, care_ends_on, lead_days, fired_on, queued)
-        SELECT NULL, p.id, l.id, l.care_ends_on, %s, %s, %s
-        FROM {_t(NotificationProfile)} p
-        JOIN {_t(ProfileLead)} pl ON pl.profile_id = p.id AND pl.days = %s
-        JOIN {_t(License)} l ON l.organization_id = p.organization_id
-        WHERE p.muted = %s
-          AND l.care_ends_on >= %s AND l.care_ends_on <= %s
-          AND (p.scope = 'all'
-               OR (p.scope = 'groups' AND EXISTS (
-                    SELECT 1 FROM {groups} pg
-                    JOIN {_t(Membership)} m ON m.group_id = pg.licensegroup_id
-                    WHERE pg.notificationprofile_id = p.id AND m.license_id = l.id))
-               OR (p.scope = 'customers' AND EXISTS (
-                    SELECT 1 FROM {customers} pc
-                    WHERE pc.notificationprofile_id = p.id AND pc.customer_id = l.customer_id)))
-          AND NOT EXISTS (
-                SELECT 1 FROM {_t(CareFiring)} f
-                WHERE f.profile_id = p.id AND f.license_id = l.id
-                  AND f.care_ends_on = l.care_ends_on AND f.lead_days = %s)
-    """
-    cursor.execute(sql, [lead, today, False, lead, False, lo, hi, lead])  # noqa: S608
-    return cursor.rowcount
+def _due_reminders(lead: int, today: date):
+    """Reminders with `lead` due today, one row per license due, which the owner may see."""
+    in_group = Membership.objects.filter(group=OuterRef("group"), license=OuterRef(LICENSE))
+    in_scope = (
+        Q(scope=CareReminder.Scope.ALL)
+        | Q(scope=CareReminder.Scope.LICENSE, license=F(LICENSE))
+        | Q(Exists(in_group), scope=CareReminder.Scope.GROUP)
+    )
+    # One filter() call: every condition on the company's licenses is about the same license.
+    return CareReminder.objects.filter(
+        in_scope,
+        access.license_visible_q("owner", LICENSE),
+        _not_fired("reminder", lead),
+        muted=False,
+        leads__days=lead,
+        **{f"{LICENSE}__care_ends_on__range": _window(lead, today)},
+    )
+
+
+def _due_profiles(lead: int, today: date):
+    """Profiles with `lead` due today, one row per license due in their scope."""
+    groups = NotificationProfile.groups.through.objects.filter(
+        notificationprofile=OuterRef("pk"),
+        licensegroup__memberships__license=OuterRef(LICENSE),
+    )
+    customers = NotificationProfile.customers.through.objects.filter(
+        notificationprofile=OuterRef("pk"), customer=OuterRef(f"{LICENSE}__customer")
+    )
+    in_scope = (
+        Q(scope=NotificationProfile.Scope.ALL)
+        | Q(Exists(groups), scope=NotificationProfile.Scope.GROUPS)
+        | Q(Exists(customers), scope=NotificationProfile.Scope.CUSTOMERS)
+    )
+    return NotificationProfile.objects.filter(
+        in_scope,
+        _not_fired("profile", lead),
+        muted=False,
+        leads__days=lead,
+        **{f"{LICENSE}__care_ends_on__range": _window(lead, today)},
+    )
+
+
+def _fire(source: str, due, lead: int, today: date) -> int:
+    return insert_from(
+        CareFiring,
+        due,
+        **{source: F("pk")},
+        license=F(LICENSE),
+        care_ends_on=F(f"{LICENSE}__care_ends_on"),
+        lead_days=Value(lead),
+        fired_on=Value(today),
+        queued=Value(False),
+    )
 
 
 @transaction.atomic
 def scan(today: date | None = None) -> dict:
     """Fire every due lead time and queue the deliveries; safe to run often and from several
     workers (each lead fires once per Care period)."""
-    from licensedesk.notifications.services import queue_care_deliveries
-
     today = today or timezone.localdate()
     fired = 0
-    with connection.cursor() as cursor:
-        for lead in ReminderLead.objects.values_list("days", flat=True).distinct():
-            fired += _fire_reminders(cursor, lead, today)
-        for lead in ProfileLead.objects.values_list("days", flat=True).distinct():
-            fired += _fire_profiles(cursor, lead, today)
+    for lead in ReminderLead.objects.values_list("days", flat=True).distinct():
+        fired += _fire("reminder", _due_reminders(lead, today), lead, today)
+    for lead in ProfileLead.objects.values_list("days", flat=True).distinct():
+        fired += _fire("profile", _due_profiles(lead, today), lead, today)
     firings = list(
         CareFiring.objects.filter(queued=False).values(
             "id", "reminder_id", "profile_id", "license_id", "care_ends_on", "lead_days"
@@ -120,15 +122,89 @@ def scan(today: date | None = None) -> dict:
             else ("profile", firing["profile_id"])
         )
         by_source[key].append(firing)
-    deliveries = queue_care_deliveries(by_source, today)
+    deliveries = queue_deliveries(by_source, today)
     if firings:
         last = max(f["id"] for f in firings)
         CareFiring.objects.filter(queued=False, id__lte=last).update(queued=True)
-    # Last, so that the scan's own statements keep plans for their values: the foreign-key
-    # checks of the firings and deliveries run at COMMIT, one prepared plan per row.
-    plans.generic_plans_until_commit()
     return {"fired": fired, "deliveries": deliveries}
 
 
 def event_for(lead_days: int) -> str:
     return events.CARE_ENDED if lead_days == CARE_ENDED_LEAD else events.CARE_ENDING
+
+
+def queue_deliveries(by_source: dict, today: date) -> int:
+    """One email per recipient and source (a digest of that day's due licenses) and one
+    webhook call per profile."""
+    # Every source in two queries (and its active users in a third), not two per source.
+    reminders = CareReminder.objects.select_related("owner").in_bulk(
+        [source_id for kind, source_id in by_source if kind == "reminder"]
+    )
+    profiles = NotificationProfile.objects.prefetch_related(
+        Prefetch("users", queryset=User.objects.filter(is_active=True), to_attr="active_users")
+    ).in_bulk([source_id for kind, source_id in by_source if kind == "profile"])
+    new = []
+    for (kind, source_id), firings in by_source.items():
+        items = [
+            {
+                "license_id": f["license_id"],
+                "care_ends_on": f["care_ends_on"].isoformat(),
+                "lead_days": f["lead_days"],
+                "event": event_for(f["lead_days"]),
+            }
+            for f in firings
+        ]
+        payload = {"date": today.isoformat(), "items": items}
+        if kind == "reminder":
+            new += _reminder_deliveries(reminders[source_id], payload)
+        else:
+            event = items[0]["event"] if len({i["event"] for i in items}) == 1 else None
+            new += _profile_deliveries(profiles[source_id], event or events.CARE_ENDING, payload)
+    Delivery.objects.bulk_create(new, batch_size=1000)
+    return len(new)
+
+
+def _reminder_deliveries(reminder, payload) -> list[Delivery]:
+    recipients = [(reminder.owner.email, reminder.owner)] if reminder.notify_me else []
+    recipients += [(email, None) for email in reminder.extra_emails]
+    return [
+        new_delivery(
+            reminder.organization_id,
+            events.CARE_ENDING,
+            "email",
+            email,
+            payload,
+            reminder=reminder,
+            user=user,
+        )
+        for email, user in recipients
+    ]
+
+
+def _profile_deliveries(profile, event, payload) -> list[Delivery]:
+    new = []
+    if profile.email_enabled:
+        for email, user in recipients_of_profile(profile):
+            new.append(
+                new_delivery(
+                    profile.organization_id,
+                    event,
+                    "email",
+                    email,
+                    payload,
+                    profile=profile,
+                    user=user,
+                )
+            )
+    if profile.webhook_url:
+        new.append(
+            new_delivery(
+                profile.organization_id,
+                event,
+                "webhook",
+                profile.webhook_url,
+                payload,
+                profile=profile,
+            )
+        )
+    return new

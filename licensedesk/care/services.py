@@ -2,6 +2,7 @@ from datetime import date
 
 from django.db import transaction
 
+from licensedesk.care import status
 from licensedesk.care.models import CareLevel, CarePeriod
 from licensedesk.core.errors import ServiceError
 
@@ -10,15 +11,13 @@ from licensedesk.core.errors import ServiceError
 def add_period(license, level: str, ends_on: date, starts_on: date | None = None) -> CarePeriod:
     """Issue or renew Care: a new period (history is never edited), now the license's current
     Care. A renewal starts the day after the previous period ends, or today if it lapsed."""
-    from licensedesk.care.status import today
-
     if level not in CareLevel.values:
         raise ServiceError(
             f"Care level must be one of {', '.join(CareLevel.values)}.", code="invalid_care_level"
         )
     if starts_on is None:
         last = license.care_periods.order_by("-ends_on").first()
-        starts_on = today()
+        starts_on = status.today()
         if last is not None and last.ends_on >= starts_on:
             starts_on = last.ends_on.fromordinal(last.ends_on.toordinal() + 1)
     if ends_on < starts_on:

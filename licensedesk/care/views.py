@@ -75,7 +75,7 @@ def calendar_feed(request, secret):
 
 @access.license_role_required
 def reminder_list(request):
-    items = reminders.reminders_of(request.user).select_related("group", "license")
+    items = access.care_reminders_of(request.user).select_related("group", "license")
     return render(request, "care/reminder_list.html", {"reminders": items})
 
 
@@ -105,7 +105,7 @@ def reminder_create(request):
 
 @access.license_role_required
 def reminder_edit(request, reminder_id):
-    reminder = get_object_or_404(reminders.reminders_of(request.user), pk=reminder_id)
+    reminder = get_object_or_404(access.care_reminders_of(request.user), pk=reminder_id)
     standard = {90, 30, 7, 0}
     other = [d for d in reminder.lead_times if d not in standard]
     form = _form(
@@ -136,7 +136,7 @@ def reminder_edit(request, reminder_id):
 @require_POST
 @access.license_role_required
 def reminder_delete(request, reminder_id):
-    reminder = get_object_or_404(reminders.reminders_of(request.user), pk=reminder_id)
+    reminder = get_object_or_404(access.care_reminders_of(request.user), pk=reminder_id)
     reminders.delete_reminder(request.user, reminder, request=request)
     messages.success(request, "The reminder was deleted.")
     return redirect("care:reminders")

@@ -1,30 +1,30 @@
 """License groups: create, edit, delete, change membership, grant a group's licenses."""
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Value
+from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.audit.services import record
-from licensedesk.core import plans
 from licensedesk.core.errors import Conflict, ServiceError
+from licensedesk.core.inserts import insert_from
 from licensedesk.groups.models import LicenseGroup, Membership
 from licensedesk.licenses import codes
-from licensedesk.licenses.models import License, LicenseGrant
+from licensedesk.licenses.models import LicenseGrant
 
 MAX_LICENSES_PER_CHANGE = 200_000
-CHUNK = 5_000  # keeps IN (…) lists within every database's limits
+CHUNK = 5_000  # keeps IN (…) lists and inserts within every database's limits
 
 
 def _require_license_role(user):
     if not access.has_license_role(user):
-        raise ServiceError("You don't have permission to do this.", code="forbidden", status=403)
+        access.refuse("license_role")
 
 
 def require_edit(user, group):
     if not access.can_edit_group(user, group):
-        raise ServiceError(
-            "Only License Admins and the group's creator can change this group.",
-            code="forbidden",
-            status=403,
+        access.refuse(
+            "edit_group", "Only License Admins and the group's creator can change this group."
         )
 
 
@@ -34,7 +34,7 @@ def clean_name(user, name, exclude_pk=None) -> str:
         raise ServiceError("Give the group a name.", code="invalid_name", field="name")
     if len(name) > 100:
         raise ServiceError("The name is too long (100 characters at most).", field="name")
-    clash = LicenseGroup.objects.filter(organization_id=user.organization_id, name__iexact=name)
+    clash = access.groups_visible_to(user).filter(name__iexact=name)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
@@ -61,34 +61,11 @@ def _chunks(items):
         yield items[start : start + CHUNK]
 
 
-def _joined(values) -> str:
-    """Many ids or codes as one comma-separated parameter for `string_to_array(%s, ',')`:
-    psycopg quotes a Python list element by element (about 10 ms a 10,000-element list),
-    one string at once. Only for values without commas (ids, well-formed codes)."""
-    return ",".join(map(str, values))
-
-
-def _any_of(licenses, column: str, values):
-    """PostgreSQL: `licenses` whose `column` ("id" or "code") is one of `values`, the values
-    travelling as one parameter (`= ANY(string_to_array(…))`)."""
-    table = connection.ops.quote_name(License._meta.db_table)
-    array = "string_to_array(%s, ',')" + ("::bigint[]" if column == "id" else "")
-    where = f"{table}.{connection.ops.quote_name(column)} = ANY({array})"
-    return licenses.extra(where=[where], params=[_joined(values)])  # noqa: S610 (our column)
-
-
-def _pks_where(licenses, column: str, values) -> set[int]:
-    """Primary keys of `licenses` whose `column` is one of `values`. On PostgreSQL as one
-    array parameter (`= ANY(…)`): 10,000 codes took 155 ms as IN lists, 59 ms so;
-    elsewhere in IN lists of CHUNK values."""
-    values = list(values)
-    if not values:
-        return set()
-    if connection.vendor == "postgresql":
-        return set(_any_of(licenses, column, values).values_list("pk", flat=True))
+def _pks_where(licenses, field: str, values) -> set[int]:
+    """Primary keys of `licenses` whose `field` is one of `values`."""
     found: set[int] = set()
     for chunk in _chunks(values):
-        found |= set(licenses.filter(**{f"{column}__in": chunk}).values_list("pk", flat=True))
+        found.update(licenses.filter(**{f"{field}__in": chunk}).values_list("pk", flat=True))
     return found
 
 
@@ -101,7 +78,7 @@ def visible_license_ids(user, *, ids=(), slcs=()) -> set[int]:
         raise ServiceError("License ids must be numbers.", code="invalid_licenses") from exc
     slcs = _clean_codes(slcs, already=len(ids))
     visible = access.licenses_visible_to(user)
-    by_id = _pks_where(visible, "id", ids)
+    by_id = _pks_where(visible, "pk", ids)
     by_code = _pks_where(visible, "code", slcs)
     if by_id != ids or len(by_code) != len(slcs):
         raise _unknown_licenses()
@@ -119,21 +96,6 @@ def _clean_codes(slcs, already=0) -> set[str]:
     return slcs
 
 
-def _add_visible_codes(group, user, slcs) -> int:
-    """PostgreSQL, a new group: add the licenses of these SLCs that `user` sees, in one
-    INSERT … SELECT (no 10,000 ids to fetch and send back); returns how many."""
-    found = _any_of(access.licenses_visible_to(user), "code", slcs)
-    sql, params = found.order_by().values("pk").query.sql_with_params()
-    plans.generic_plans_until_commit()  # the memberships' foreign-key checks
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Membership._meta.db_table} "  # noqa: S608 (table name, ORM's SQL)
-            f"(group_id, license_id, added_at) SELECT %s, v.*, now() FROM ({sql}) v",
-            [group.pk, *params],
-        )
-        return cursor.rowcount
-
-
 def _unknown_licenses() -> ServiceError:
     return ServiceError(
         "Some of these licenses are not among the licenses you can see.",
@@ -142,31 +104,24 @@ def _unknown_licenses() -> ServiceError:
     )
 
 
-def _add(group, license_ids, *, new_group=False) -> int:
-    """Add the memberships missing; returns how many were new. A group created in this
-    transaction has none yet: its insert skips the conflict check."""
-    license_ids = list(license_ids)
-    if not license_ids:
-        return 0
-    plans.generic_plans_until_commit()  # the memberships' foreign-key checks
-    if connection.vendor == "postgresql":
-        # One set-based statement: building and sending 10,000 model instances through
-        # bulk_create costs far more than the insert itself.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {Membership._meta.db_table} "  # noqa: S608 (table name only)
-                "(group_id, license_id, added_at) "
-                "SELECT %s, unnest(string_to_array(%s, ',')::bigint[]), now()"
-                + ("" if new_group else " ON CONFLICT (group_id, license_id) DO NOTHING"),
-                [group.pk, _joined(license_ids)],
-            )
-            return cursor.rowcount
-    before = Membership.objects.filter(group=group).count()
-    for chunk in _chunks(license_ids):
-        Membership.objects.bulk_create(
-            [Membership(group=group, license_id=pk) for pk in chunk], ignore_conflicts=True
-        )
-    return Membership.objects.filter(group=group).count() - before
+def _add(group, licenses) -> int:
+    """Put `licenses` (a queryset of licenses the user sees) in `group`, in one INSERT … SELECT;
+    returns how many were new. Call it with the group locked (`_locked`) or just created:
+    every writer of a group's licenses locks the group first, so none is added twice."""
+    already = Membership.objects.filter(group=group, license=OuterRef("pk"))
+    return insert_from(
+        Membership,
+        licenses.filter(~Exists(already)),
+        group=Value(group.pk),
+        license=F("pk"),
+        added_at=Value(timezone.now()),
+    )
+
+
+def _add_ids(group, user, license_ids) -> int:
+    """`_add` the licenses of these ids (checked by `visible_license_ids`), in chunks."""
+    visible = access.licenses_visible_to(user)
+    return sum(_add(group, visible.filter(pk__in=chunk)) for chunk in _chunks(license_ids))
 
 
 def _remove(group, license_ids) -> int:
@@ -177,17 +132,12 @@ def _remove(group, license_ids) -> int:
 
 
 @transaction.atomic
-def create_group(user, *, name, description="", license_ids=(), slcs=(), request=None):
+def create_group(user, *, name, description="", slcs=(), request=None):
+    """A new group of the licenses of these SLCs, every one of which the user must see."""
     _require_license_role(user)
     name = clean_name(user, name)
     description = clean_description(description)
-    # On PostgreSQL a group made of SLCs gets them in one statement with their lookup, and
-    # is refused (rolled back) unless every one was found.
-    in_one_statement = connection.vendor == "postgresql" and not license_ids
-    if in_one_statement:
-        slcs = _clean_codes(slcs)
-    else:
-        members = visible_license_ids(user, ids=license_ids, slcs=slcs)
+    slcs = _clean_codes(slcs)
     try:
         with transaction.atomic():
             group = LicenseGroup.objects.create(
@@ -200,12 +150,12 @@ def create_group(user, *, name, description="", license_ids=(), slcs=(), request
         raise Conflict(
             "Your company already has a group with this name.", code="name_taken", field="name"
         ) from exc
-    if in_one_statement:
-        added = _add_visible_codes(group, user, slcs) if slcs else 0
-        if added != len(slcs):
-            raise _unknown_licenses()
-    else:
-        added = _add(group, members, new_group=True)
+    # Looked up and added in one statement per chunk; refused (all rolled back) unless every
+    # code was found among the licenses the user sees.
+    visible = access.licenses_visible_to(user)
+    added = sum(_add(group, visible.filter(code__in=chunk)) for chunk in _chunks(slcs))
+    if added != len(slcs):
+        raise _unknown_licenses()
     record("group.create", request=request, actor=user, target=group, changes={"licenses": added})
     return group
 
@@ -247,7 +197,7 @@ def update_group(
         remove_ids |= current - wanted
     if changes:
         group.save(update_fields=["name", "description", "updated_at"])
-    added = _add(group, add_ids - remove_ids) if add_ids else 0
+    added = _add_ids(group, user, add_ids - remove_ids)
     removed = _remove(group, remove_ids) if remove_ids else 0
     if added:
         changes["licenses_added"] = added
@@ -262,7 +212,7 @@ def update_group(
 def add_licenses(user, group, *, ids=(), slcs=(), request=None) -> int:
     require_edit(user, group)
     group = _locked(group)
-    added = _add(group, visible_license_ids(user, ids=ids, slcs=slcs))
+    added = _add_ids(group, user, visible_license_ids(user, ids=ids, slcs=slcs))
     if added:
         record(
             "group.update",
@@ -303,9 +253,7 @@ def grant_group(admin, group, user_id, request=None) -> int:
     """Grant a License User every license now in the group (one time: licenses added to the
     group later are not granted). Returns how many grants were new."""
     if not access.can_manage_visibility(admin):
-        raise ServiceError(
-            "Only License Admins decide who sees licenses.", code="forbidden", status=403
-        )
+        access.refuse("license_visibility", "Only License Admins decide who sees licenses.")
     user = access.license_users_of(admin).filter(pk=user_id).first()
     if user is None:
         raise ServiceError(
@@ -317,7 +265,6 @@ def grant_group(admin, group, user_id, request=None) -> int:
         .values_list("pk", flat=True)
     )
     before = LicenseGrant.objects.filter(user=user).count()
-    plans.generic_plans_until_commit()  # the grants' foreign-key checks
     for chunk in _chunks(members):
         LicenseGrant.objects.bulk_create(
             [LicenseGrant(license_id=pk, user=user, granted_by=admin) for pk in chunk],
@@ -353,6 +300,9 @@ def set_license_groups(user, lic, group_ids, request=None) -> None:
         )
     )
     Membership.objects.filter(license=lic, group_id__in=current - wanted).delete()
+    # Locked like any change of a group's licenses (`_add` counts on it); in id order, so that
+    # two of these never wait for each other.
+    list(LicenseGroup.objects.select_for_update().filter(pk__in=wanted - current).order_by("pk"))
     Membership.objects.bulk_create(
         [Membership(group_id=pk, license=lic) for pk in wanted - current],
         ignore_conflicts=True,

@@ -60,7 +60,7 @@ def _license_role(request):
 def _reminder(request, reminder_id):
     _license_role(request)
     return get_object_or_404(
-        reminders.reminders_of(request.auth).select_related("license"), pk=reminder_id
+        access.care_reminders_of(request.auth).select_related("license"), pk=reminder_id
     )
 
 
@@ -69,7 +69,7 @@ def _reminder(request, reminder_id):
 def list_reminders(request):
     """Your own Care reminders."""
     _license_role(request)
-    return reminders.reminders_of(request.auth).select_related("license")
+    return access.care_reminders_of(request.auth).select_related("license")
 
 
 @router.post("/care-reminders", response={201: ReminderOut}, tags=["care reminders"])
@@ -166,7 +166,7 @@ def _admin(request):
 def _profile(request, profile_id):
     _admin(request)
     return get_object_or_404(
-        queries.profiles_visible_to(request.auth).prefetch_related("groups", "customers", "users"),
+        access.profiles_visible_to(request.auth).prefetch_related("groups", "customers", "users"),
         pk=profile_id,
     )
 
@@ -237,7 +237,7 @@ class DeliveryOut(Schema):
 def list_deliveries(request, state: str = ""):
     """The delivery log: License Admins see the company's, License Users their reminders'."""
     _license_role(request)
-    deliveries = queries.deliveries_visible_to(request.auth)
+    deliveries = access.deliveries_visible_to(request.auth)
     if state:
         deliveries = deliveries.filter(state=state)
     return deliveries
@@ -246,5 +246,5 @@ def list_deliveries(request, state: str = ""):
 @router.post("/deliveries/{int:delivery_id}/retry", response=DeliveryOut, tags=["deliveries"])
 def retry_delivery(request, delivery_id: int):
     _license_role(request)
-    delivery = get_object_or_404(queries.deliveries_visible_to(request.auth), pk=delivery_id)
+    delivery = get_object_or_404(access.deliveries_visible_to(request.auth), pk=delivery_id)
     return services.retry_delivery(request.auth, delivery, request)

@@ -1,132 +1,22 @@
-"""Turning events and due Care dates into deliveries, and managing notification profiles."""
+"""Turning license events into deliveries, and managing notification profiles."""
 
 import secrets
-from datetime import date
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.audit.services import record
 from licensedesk.core import rows
 from licensedesk.core.errors import Conflict, ServiceError
+from licensedesk.licenses.models import License
 from licensedesk.notifications import events
+from licensedesk.notifications.deliveries import new_delivery, recipients_of_profile
 from licensedesk.notifications.models import Delivery, NotificationProfile, ProfileLead
 from licensedesk.notifications.validation import clean_emails, clean_lead_times, clean_webhook_url
 from licensedesk.outbox.models import Job
 from licensedesk.outbox.registry import job
-
-
-def _delivery(
-    org_id, event, channel, recipient, payload, *, profile=None, reminder=None, user=None
-) -> Delivery:
-    return Delivery(
-        organization_id=org_id,
-        event=event,
-        channel=channel,
-        recipient=recipient,
-        recipient_user=user,
-        payload=payload,
-        profile=profile,
-        reminder=reminder,
-        next_attempt_at=timezone.now(),
-    )
-
-
-def _recipients_of_profile(profile):
-    """(email, user) pairs: the profile's active users and its extra addresses."""
-    users = getattr(profile, "active_users", None)  # prefetched by queue_care_deliveries
-    if users is None:
-        users = profile.users.filter(is_active=True)
-    pairs = [(u.email, u) for u in users]
-    pairs += [(email, None) for email in profile.extra_emails]
-    return pairs
-
-
-def queue_care_deliveries(by_source: dict, today: date) -> int:
-    """One email per recipient and source (a digest of that day's due licenses) and one
-    webhook call per profile."""
-    from licensedesk.accounts.models import User
-    from licensedesk.care.models import CareReminder
-    from licensedesk.care.scan import event_for
-
-    # Every source in two queries (and its active users in a third), not two per source.
-    reminders = CareReminder.objects.select_related("owner").in_bulk(
-        [source_id for kind, source_id in by_source if kind == "reminder"]
-    )
-    profiles = NotificationProfile.objects.prefetch_related(
-        Prefetch("users", queryset=User.objects.filter(is_active=True), to_attr="active_users")
-    ).in_bulk([source_id for kind, source_id in by_source if kind == "profile"])
-    new = []
-    for (kind, source_id), firings in by_source.items():
-        items = [
-            {
-                "license_id": f["license_id"],
-                "care_ends_on": f["care_ends_on"].isoformat(),
-                "lead_days": f["lead_days"],
-                "event": event_for(f["lead_days"]),
-            }
-            for f in firings
-        ]
-        payload = {"date": today.isoformat(), "items": items}
-        if kind == "reminder":
-            reminder = reminders[source_id]
-            owner = reminder.owner
-            if reminder.notify_me:
-                new.append(
-                    _delivery(
-                        reminder.organization_id,
-                        events.CARE_ENDING,
-                        "email",
-                        owner.email,
-                        payload,
-                        reminder=reminder,
-                        user=owner,
-                    )
-                )
-            for email in reminder.extra_emails:
-                new.append(
-                    _delivery(
-                        reminder.organization_id,
-                        events.CARE_ENDING,
-                        "email",
-                        email,
-                        payload,
-                        reminder=reminder,
-                    )
-                )
-        else:
-            profile = profiles[source_id]
-            event = (
-                items[0]["event"] if len({i["event"] for i in items}) == 1 else events.CARE_ENDING
-            )
-            if profile.email_enabled:
-                for email, user in _recipients_of_profile(profile):
-                    new.append(
-                        _delivery(
-                            profile.organization_id,
-                            event,
-                            "email",
-                            email,
-                            payload,
-                            profile=profile,
-                            user=user,
-                        )
-                    )
-            if profile.webhook_url:
-                new.append(
-                    _delivery(
-                        profile.organization_id,
-                        event,
-                        "webhook",
-                        profile.webhook_url,
-                        payload,
-                        profile=profile,
-                    )
-                )
-    Delivery.objects.bulk_create(new, batch_size=1000)
-    return len(new)
 
 
 def emit(event: str, lic, data: dict | None = None) -> None:
@@ -163,8 +53,6 @@ def profiles_for(event: str, lic):
 
 def fan_out(payload: dict) -> int:
     """Deliveries for one event: every matching profile's recipients and webhook."""
-    from licensedesk.licenses.models import License
-
     lic = License.objects.filter(pk=payload["license_id"]).first()
     if lic is None or lic.organization_id != payload["organization_id"]:
         return 0  # gone, or changed hands: tell nobody
@@ -178,11 +66,11 @@ def fan_out(payload: dict) -> int:
     with transaction.atomic():
         for profile in profiles_for(event, lic):
             if profile.email_enabled:
-                for email, user in _recipients_of_profile(profile):
+                for email, user in recipients_of_profile(profile):
                     if user is not None and not access.user_can_see_license(user, lic.pk):
                         continue
                     new.append(
-                        _delivery(
+                        new_delivery(
                             lic.organization_id,
                             event,
                             "email",
@@ -194,7 +82,7 @@ def fan_out(payload: dict) -> int:
                     )
             if profile.webhook_url:
                 new.append(
-                    _delivery(
+                    new_delivery(
                         lic.organization_id,
                         event,
                         "webhook",
@@ -212,9 +100,7 @@ def fan_out(payload: dict) -> int:
 
 def _require_admin(user):
     if not access.is_license_admin(user):
-        raise ServiceError(
-            "Only License Admins manage notification profiles.", code="forbidden", status=403
-        )
+        access.refuse("notification_profiles", "Only License Admins manage notification profiles.")
 
 
 def _clean(user, data: dict, profile=None) -> dict:
@@ -227,9 +113,7 @@ def _clean(user, data: dict, profile=None) -> dict:
                 code="invalid_name",
                 field="name",
             )
-        clash = NotificationProfile.objects.filter(
-            organization_id=user.organization_id, name__iexact=name
-        )
+        clash = access.profiles_visible_to(user).filter(name__iexact=name)
         if profile is not None:
             clash = clash.exclude(pk=profile.pk)
         if clash.exists():

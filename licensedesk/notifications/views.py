@@ -57,7 +57,7 @@ def profile_create(request):
 @access.license_role_required
 def profile_edit(request, profile_id):
     _require_admin(request)
-    profile = get_object_or_404(queries.profiles_visible_to(request.user), pk=profile_id)
+    profile = get_object_or_404(access.profiles_visible_to(request.user), pk=profile_id)
     form = _form(request, ProfileForm.initial_for(profile))
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,7 +78,7 @@ def profile_edit(request, profile_id):
 @access.license_role_required
 def profile_delete(request, profile_id):
     _require_admin(request)
-    profile = get_object_or_404(queries.profiles_visible_to(request.user), pk=profile_id)
+    profile = get_object_or_404(access.profiles_visible_to(request.user), pk=profile_id)
     services.delete_profile(request.user, profile, request)
     messages.success(request, f"The notification profile “{profile.name}” was deleted.")
     return redirect("notifications:profiles")
@@ -88,14 +88,14 @@ def profile_delete(request, profile_id):
 @access.license_role_required
 def profile_mute(request, profile_id):
     _require_admin(request)
-    profile = get_object_or_404(queries.profiles_visible_to(request.user), pk=profile_id)
+    profile = get_object_or_404(access.profiles_visible_to(request.user), pk=profile_id)
     services.update_profile(request.user, profile, {"muted": not profile.muted}, request)
     return redirect("notifications:profiles")
 
 
 @access.license_role_required
 def delivery_list(request):
-    deliveries = queries.deliveries_visible_to(request.user).select_related("profile", "reminder")
+    deliveries = access.deliveries_visible_to(request.user).select_related("profile", "reminder")
     state = request.GET.get("state", "")
     if state in Delivery.State.values:
         deliveries = deliveries.filter(state=state)
@@ -115,7 +115,7 @@ def delivery_list(request):
 @require_POST
 @access.license_role_required
 def delivery_retry(request, delivery_id):
-    delivery = get_object_or_404(queries.deliveries_visible_to(request.user), pk=delivery_id)
+    delivery = get_object_or_404(access.deliveries_visible_to(request.user), pk=delivery_id)
     try:
         services.retry_delivery(request.user, delivery, request)
     except ServiceError as exc:

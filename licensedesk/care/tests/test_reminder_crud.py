@@ -3,6 +3,8 @@ a 4xx and nothing changed; reminders are personal."""
 
 import pytest
 
+from licensedesk import access
+from licensedesk.care import reminders
 from licensedesk.care.models import CareReminder, ReminderLead
 from licensedesk.groups.tests.factories import group
 from licensedesk.licenses.tests.factories import registered
@@ -180,3 +182,9 @@ def test_a_bad_patch_changes_nothing(world, api):
     for data in ({"lead_times": [-5]}, {"extra_emails": ["x"]}, {"scope": "group"}):
         assert client.patch_json(f"{URL}/{rem.pk}", data).status_code == 400
     assert snapshot() == before
+
+
+def test_the_service_refuses_role_none_itself(world):
+    with pytest.raises(access.Forbidden):
+        reminders.create_reminder(world.no_role, {"scope": "all"})
+    assert not CareReminder.objects.exists()

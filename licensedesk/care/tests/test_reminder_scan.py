@@ -5,11 +5,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from licensedesk import access
 from licensedesk.care import services
 from licensedesk.care.models import CareFiring
 from licensedesk.care.scan import CATCH_UP_DAYS, scan
 from licensedesk.groups.tests.factories import group
-from licensedesk.licenses.models import LicenseGrant
+from licensedesk.licenses.models import License, LicenseGrant
 from licensedesk.licenses.tests.factories import registered
 from licensedesk.notifications.models import Delivery
 from licensedesk.notifications.tests.helpers import reminder
@@ -161,3 +162,23 @@ def test_one_digest_per_recipient_and_day(world, lic):
     scan(today=day(90))
     sent = Delivery.objects.get(recipient=world.license_admin.email)
     assert sorted(i["license_id"] for i in sent.payload["items"]) == sorted([lic.pk, second.pk])
+
+
+USERS = ["company_admin", "license_admin", "license_user", "no_role", "outsider", "outsider_user"]
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_the_scan_s_rule_for_a_user_at_a_path_is_the_rule_of_licenses_visible_to(world, who):
+    user = getattr(world, who)
+    licenses = [
+        registered(world.org, grant_to=[world.license_user]),
+        registered(world.org),
+        registered(world.other_org, grant_to=[world.outsider_user]),
+    ]
+    for lic in licenses:
+        expected = access.licenses_visible_to(user).filter(pk=lic.pk).exists()
+        # The user reached from the license, as the scan reaches a reminder's owner.
+        at_path = License.objects.filter(
+            access.license_visible_q("organization__users"), organization__users=user, pk=lic.pk
+        )
+        assert at_path.exists() == expected, (who, lic.code)

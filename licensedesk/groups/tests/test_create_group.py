@@ -133,7 +133,7 @@ def test_a_failure_half_way_leaves_no_group(world, scene, monkeypatch):
 
     monkeypatch.setattr(services, "record", broken)
     with pytest.raises(RuntimeError):
-        services.create_group(world.license_admin, name="Half", license_ids=[scene.hidden.pk])
+        services.create_group(world.license_admin, name="Half", slcs=[scene.hidden.code])
     assert not LicenseGroup.objects.filter(name="Half").exists()
     assert Membership.objects.filter(license=scene.hidden).count() == 1  # admin_group only
 

@@ -3,8 +3,10 @@
 
 import pytest
 
+from licensedesk import access
 from licensedesk.groups.tests.factories import group
 from licensedesk.licenses.tests.factories import customer
+from licensedesk.notifications import services
 from licensedesk.notifications.models import NotificationProfile, ProfileLead
 from licensedesk.notifications.tests.helpers import profile
 
@@ -198,3 +200,14 @@ def test_only_license_admins_create_profiles(world, api, login, who):
     ui = {**data, "scope": "all", "extra_emails": "a@b.example"}
     assert login(user).post("/notifications/profiles/new/", ui).status_code == 403
     assert not NotificationProfile.objects.exists()
+
+
+def test_the_service_refuses_a_license_user_itself(world):
+    prof = profile(world.license_admin, "Care desk")
+    data = {"name": "Mine", "events": ["care_ending"], "extra_emails": ["a@b.example"]}
+    with pytest.raises(access.Forbidden) as refused:
+        services.create_profile(world.license_user, data)
+    assert refused.value.right == "notification_profiles"
+    with pytest.raises(access.Forbidden):
+        services.update_profile(world.license_user, prof, {"name": "Mine"})
+    assert list(NotificationProfile.objects.values_list("name", flat=True)) == ["Care desk"]
