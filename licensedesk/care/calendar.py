@@ -5,10 +5,12 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from icalendar import Calendar, Event
 
 from licensedesk import access
 from licensedesk.audit.services import record
 from licensedesk.care.models import CalendarFeed
+from licensedesk.core import text
 
 
 def _digest(secret: str) -> str:
@@ -46,49 +48,49 @@ def user_for_feed(secret: str):
     return feed.user
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+CHUNK = 2000  # licenses read at a time: constant memory without a server-side cursor
 
 
-def _fold(line: str) -> str:
-    """Lines of at most 75 octets, continued with a space (RFC 5545 3.1)."""
-    data = line.encode()
-    if len(data) <= 75:
-        return line
-    parts, start = [], 0
-    while start < len(data):
-        end = min(start + (75 if not parts else 74), len(data))
-        while end < len(data) and (data[end] & 0xC0) == 0x80:  # don't split a character
-            end -= 1
-        parts.append(data[start:end].decode())
-        start = end
-    return "\r\n ".join(parts)
+def _calendar_ends() -> tuple[bytes, bytes]:
+    """The calendar's own lines before and after its events."""
+    cal = Calendar()
+    cal.add("prodid", "-//licensedesk//Care end dates//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "Care end dates")
+    cal.add_component(Event())  # a marker where the events go
+    head, tail = cal.to_ical().split(Event().to_ical())
+    return head, tail
 
 
-def feed_lines(user, base_url: str):
-    """The calendar, line by line: one all-day event per Care end date the user may see."""
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    yield "BEGIN:VCALENDAR"
-    yield "VERSION:2.0"
-    yield "PRODID:-//licensedesk//Care end dates//EN"
-    yield "CALSCALE:GREGORIAN"
-    yield "X-WR-CALNAME:Care end dates"
+def _event(lic, stamp, base_url: str) -> bytes:
+    customer = lic.customer.name if lic.customer_id else "Unspecified"
+    what = f"{lic.care_level} Care of {lic.product.name} for {customer} ends."
+    event = Event()
+    event.add("uid", f"care-{lic.code}-{lic.care_ends_on:%Y%m%d}@licensedesk")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", lic.care_ends_on)
+    event.add("summary", text.normalized(f"Care ends: {lic.code} ({customer})"))
+    event.add("description", text.normalized(f"{what} {lic.description}".strip()))
+    event.add("url", f"{base_url}/licenses/{lic.code}/")
+    return event.to_ical()
+
+
+def feed(user, base_url: str):
+    """The calendar (RFC 5545, written by the icalendar library), in pieces: one all-day
+    event per Care end date the user may see, read in chunks by id."""
+    head, tail = _calendar_ends()
+    yield head
+    stamp = timezone.now()
     licenses = (
         access.licenses_visible_to(user)
         .filter(care_ends_on__isnull=False)
         .select_related("product", "customer")
-        .order_by("care_ends_on", "code")
+        .order_by("pk")
     )
-    for lic in licenses.iterator(chunk_size=2000):
-        day = lic.care_ends_on
-        customer = lic.customer.name if lic.customer_id else "Unspecified"
-        yield "BEGIN:VEVENT"
-        yield f"UID:care-{lic.code}-{day:%Y%m%d}@licensedesk"
-        yield f"DTSTAMP:{stamp}"
-        yield f"DTSTART;VALUE=DATE:{day:%Y%m%d}"
-        yield _fold("SUMMARY:" + _escape(f"Care ends: {lic.code} ({customer})"))
-        what = f"{lic.care_level} Care of {lic.product.name} for {customer} ends."
-        yield _fold("DESCRIPTION:" + _escape(f"{what} {lic.description}".strip()))
-        yield _fold(f"URL:{base_url}/licenses/{lic.code}/")
-        yield "END:VEVENT"
-    yield "END:VCALENDAR"
+    last = 0
+    while chunk := list(licenses.filter(pk__gt=last)[:CHUNK]):
+        for lic in chunk:
+            yield _event(lic, stamp, base_url)
+        last = chunk[-1].pk
+    yield tail

@@ -65,7 +65,7 @@ def calendar_feed(request, secret):
         raise Http404
     base = request.build_absolute_uri("/").rstrip("/")
     response = StreamingHttpResponse(
-        (line + "\r\n" for line in calendar.feed_lines(user, base)),
+        calendar.feed(user, base),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="care.ics"'

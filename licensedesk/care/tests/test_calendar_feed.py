@@ -116,9 +116,24 @@ def test_making_a_link_by_get_changes_nothing(world, login):
     assert not CalendarFeed.objects.exists()
 
 
-def test_long_lines_fold_without_splitting_characters():
-    line = "SUMMARY:" + "é" * 60
-    folded = calendar._fold(line)
-    parts = folded.split("\r\n ")
-    assert all(len(p.encode()) <= 75 for p in parts)
-    assert "".join(parts) == line
+def test_multi_line_and_long_text_stays_valid_icalendar(world, login):
+    # Typed in a browser: CR LF line ends, once a lone CR, long non-ASCII text.
+    registered(
+        world.org,
+        care_ends_on=date(2026, 9, 30),
+        description="Rack 4\r\nNVR 2\rDôme " + "é" * 80,
+    )
+    body = fetch(make_link(login(world.license_admin)))
+    assert "\r" not in body.replace("\r\n", "")  # no bare CR (nor bare LF) anywhere
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    unfolded = body.replace("\r\n ", "")
+    assert "Rack 4\\nNVR 2\\nDôme " + "é" * 80 in unfolded
+
+
+def test_a_feed_larger_than_one_chunk_lists_every_license_once(world, login, monkeypatch):
+    monkeypatch.setattr(calendar, "CHUNK", 2)
+    made = [registered(world.org, care_ends_on=date(2026, 10, n)) for n in range(1, 6)]
+    body = fetch(make_link(login(world.license_admin))).replace("\r\n ", "")
+    for lic in made:
+        assert body.count(f"UID:care-{lic.code}-") == 1
+    assert body.count("BEGIN:VEVENT") == len(made)
