@@ -2,6 +2,7 @@ from django import forms
 
 from licensedesk.accounts.models import Role, User
 from licensedesk.core.errors import ServiceError
+from licensedesk.core.forms import Form
 
 
 class ServiceFormMixin:
@@ -12,7 +13,7 @@ class ServiceFormMixin:
         self.add_error(field, error.message)
 
 
-class LoginForm(forms.Form):
+class LoginForm(Form):
     email = forms.EmailField(
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
@@ -21,7 +22,7 @@ class LoginForm(forms.Form):
     )
 
 
-class SignUpForm(ServiceFormMixin, forms.Form):
+class SignUpForm(ServiceFormMixin, Form):
     company_name = forms.CharField(max_length=200)
     country = forms.CharField(max_length=100)
     first_name = forms.CharField(max_length=150)
@@ -35,7 +36,7 @@ class SignUpForm(ServiceFormMixin, forms.Form):
     )
 
 
-class UserForm(ServiceFormMixin, forms.Form):
+class UserForm(ServiceFormMixin, Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField()
@@ -59,14 +60,14 @@ class UserForm(ServiceFormMixin, forms.Form):
         return cls(data, initial=initial)
 
 
-class ProfileForm(ServiceFormMixin, forms.Form):
+class ProfileForm(ServiceFormMixin, Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     phone = forms.CharField(max_length=40, required=False)
     job_title = forms.CharField(max_length=100, required=False)
 
 
-class SetPasswordForm(ServiceFormMixin, forms.Form):
+class SetPasswordForm(ServiceFormMixin, Form):
     password = forms.CharField(
         label="New password",
         strip=False,
@@ -92,15 +93,15 @@ class ChangePasswordForm(SetPasswordForm):
     field_order = ["current_password", "password", "password_again"]
 
 
-class PasswordResetRequestForm(forms.Form):
+class PasswordResetRequestForm(Form):
     email = forms.EmailField()
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “billing sync”.")
 
 
-class OtpForm(forms.Form):
+class OtpForm(Form):
     code = forms.CharField(
         label="Code from your authenticator app",
         max_length=12,
@@ -110,7 +111,7 @@ class OtpForm(forms.Form):
     )
 
 
-class CompanyForm(ServiceFormMixin, forms.Form):
+class CompanyForm(ServiceFormMixin, Form):
     name = forms.CharField(max_length=200, label="Company name")
     country = forms.CharField(max_length=100)
     require_2fa_for_admins = forms.BooleanField(

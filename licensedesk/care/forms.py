@@ -2,6 +2,7 @@ from django import forms
 
 from licensedesk.accounts.forms import ServiceFormMixin
 from licensedesk.care.models import CareReminder
+from licensedesk.core.forms import Form
 
 LEAD_CHOICES = [
     (90, "90 days before"),
@@ -11,7 +12,7 @@ LEAD_CHOICES = [
 ]
 
 
-class ReminderForm(ServiceFormMixin, forms.Form):
+class ReminderForm(ServiceFormMixin, Form):
     scope = forms.ChoiceField(
         choices=CareReminder.Scope.choices,
         widget=forms.RadioSelect,

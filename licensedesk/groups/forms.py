@@ -1,9 +1,10 @@
 from django import forms
 
 from licensedesk.accounts.forms import ServiceFormMixin
+from licensedesk.core.forms import Form
 
 
-class GroupForm(ServiceFormMixin, forms.Form):
+class GroupForm(ServiceFormMixin, Form):
     name = forms.CharField(max_length=100)
     description = forms.CharField(
         max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -30,5 +31,5 @@ class GroupForm(ServiceFormMixin, forms.Form):
         )
 
 
-class GrantGroupForm(forms.Form):
+class GrantGroupForm(Form):
     user_id = forms.IntegerField()

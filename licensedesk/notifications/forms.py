@@ -1,11 +1,12 @@
 from django import forms
 
 from licensedesk.accounts.forms import ServiceFormMixin
+from licensedesk.core.forms import Form
 from licensedesk.notifications import events
 from licensedesk.notifications.models import NotificationProfile
 
 
-class ProfileForm(ServiceFormMixin, forms.Form):
+class ProfileForm(ServiceFormMixin, Form):
     name = forms.CharField(max_length=100)
     description = forms.CharField(
         max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
