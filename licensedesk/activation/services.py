@@ -7,6 +7,7 @@ activation, new devices are activated in the request's order while the quota las
 
 import hashlib
 from datetime import UTC
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from licensedesk.activation import signing
 from licensedesk.activation.models import Activation, ActiveDevice, IdempotencyKey, Installation
 from licensedesk.audit import services as audit
 from licensedesk.care.status import today
+from licensedesk.core import database
 from licensedesk.core.errors import Conflict, NotFound, ServiceError
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events
@@ -96,6 +98,8 @@ def activate(user, lic: License, data: bytes, *, via="web", idempotency_key=None
         ) from exc
 
 
+DEVICE_FIELDS = ("hardware_id", "mac", "manufacturer", "model", "name", "type")
+_device_values = attrgetter(*DEVICE_FIELDS)
 # Hardware ids per DELETE when devices are released: SQLite limits a statement's parameters.
 RELEASE_BATCH = 900
 
@@ -123,21 +127,10 @@ def _release(installation, hardware_ids) -> None:
 
 
 def _insert_devices(installation, devices, now) -> None:
-    ActiveDevice.objects.bulk_create(
-        [
-            ActiveDevice(
-                installation=installation,
-                hardware_id=d.hardware_id,
-                mac=d.mac,
-                manufacturer=d.manufacturer,
-                model=d.model,
-                name=d.name,
-                type=d.type,
-                activated_at=now,
-            )
-            for d in devices
-        ]
-    )
+    # A request may list tens of thousands of devices: insert_rows copies them on PostgreSQL.
+    if devices:
+        rows = ((installation.pk, now, *_device_values(d)) for d in devices)
+        database.insert_rows(ActiveDevice, ("installation", "activated_at", *DEVICE_FIELDS), rows)
 
 
 @transaction.atomic
