@@ -11,6 +11,7 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from licensedesk import access
@@ -104,19 +105,22 @@ _device_values = attrgetter(*DEVICE_FIELDS)
 RELEASE_BATCH = 900
 
 
-def _lock_counters(user, lic: License) -> None:
+def _lock(user, lic: License, request_id: str) -> int | None:
     """Lock the license's row and read its device counters again under the lock: activations
-    of one SLC then run one at a time, so the quota holds (SQLite locks the whole database)."""
+    of one SLC then run one at a time, so the quota holds (SQLite locks the whole database).
+    Returns the id of this request id's activation on the license, if there is one."""
+    prior = Activation.objects.filter(license=OuterRef("pk"), request_id=request_id)
     locked = (
         access.licenses_visible_to(user)
         .select_for_update()
         .filter(pk=lic.pk)
-        .values_list("device_licenses", "devices_used")
+        .values_list("device_licenses", "devices_used", Subquery(prior.values("pk")))
         .first()
     )
     if locked is None:
         raise NotFound("This license is not available to you any more.")
-    lic.device_licenses, lic.devices_used = locked
+    lic.device_licenses, lic.devices_used, prior_id = locked
+    return prior_id
 
 
 def _release(installation, hardware_ids) -> None:
@@ -124,6 +128,29 @@ def _release(installation, hardware_ids) -> None:
         ActiveDevice.objects.filter(
             installation=installation, hardware_id__in=hardware_ids[start : start + RELEASE_BATCH]
         ).delete()
+
+
+def _save_installation(installation, lic, parsed, devices_active, now) -> Installation:
+    """The request's installation with its new count, made now if it is new. No savepoint as
+    get_or_create would take: the license's lock keeps requests of one installation apart,
+    and a clash with anything else fails the whole activation (IntegrityError)."""
+    if installation is None:
+        return Installation.objects.create(
+            license=lic,
+            uuid=parsed.installation_id,
+            hostname=parsed.hostname,
+            product_version=parsed.product_version,
+            devices_active=devices_active,
+            last_activation_at=now,
+        )
+    installation.hostname = parsed.hostname or installation.hostname
+    installation.product_version = parsed.product_version or installation.product_version
+    installation.devices_active = devices_active
+    installation.last_activation_at = now
+    installation.save(
+        update_fields=["hostname", "product_version", "devices_active", "last_activation_at"]
+    )
+    return installation
 
 
 def _insert_devices(installation, devices, now) -> None:
@@ -145,10 +172,10 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
                     status=422,
                 )
             return previous.activation, True
-    _lock_counters(user, lic)
+    prior_id = _lock(user, lic, parsed.request_id)
     digest = parsed.digest()
-    prior = Activation.objects.filter(license=lic, request_id=parsed.request_id).first()
-    if prior is not None:
+    if prior_id is not None:
+        prior = Activation.objects.get(pk=prior_id)
         if prior.request_digest != digest:
             raise Conflict(
                 "This request id was already used with different content.",
@@ -157,16 +184,11 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
         return prior, True
 
     now = timezone.now()
-    installation, new = Installation.objects.get_or_create(
-        license=lic,
-        uuid=parsed.installation_id,
-        defaults={"hostname": parsed.hostname, "product_version": parsed.product_version},
-    )
-    # in the order they were activated; a new installation has none
-    active = (
-        []
-        if new
-        else list(installation.devices.order_by("id").values_list("hardware_id", flat=True))
+    installation = Installation.objects.filter(license=lic, uuid=parsed.installation_id).first()
+    active = (  # in the order they were activated
+        list(installation.devices.order_by("id").values_list("hardware_id", flat=True))
+        if installation is not None
+        else []
     )
     current = set(active)
     listed = {d.hardware_id for d in parsed.devices}
@@ -183,15 +205,9 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
         if device.hardware_id not in current:
             (activated if len(kept) + len(activated) < available else refused).append(device)
 
+    installation = _save_installation(installation, lic, parsed, len(kept) + len(activated), now)
     _release(installation, released + [d.hardware_id for d in refused if d.hardware_id in current])
     _insert_devices(installation, activated, now)
-    installation.hostname = parsed.hostname or installation.hostname
-    installation.product_version = parsed.product_version or installation.product_version
-    installation.devices_active = len(kept) + len(activated)
-    installation.last_activation_at = now
-    installation.save(
-        update_fields=["hostname", "product_version", "devices_active", "last_activation_at"]
-    )
     lic.devices_used = used_elsewhere + installation.devices_active
     lic.save(update_fields=["devices_used"])
 
