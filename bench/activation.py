@@ -25,8 +25,9 @@ over users the way many installers of one reseller would spread it).
     with bench/replay.lua, each request once) when installed, else bench/httpload.py's
     thread pool of keep-alive http.client connections on loopback. Reported: requests/s and
     p50/p95 latency, spread over --licenses SLCs and all on one SLC (whose row lock
-    serialises activations), and GET /healthz served the same way for comparison. Target:
-    >= 300 activations/s. The server is stopped at the end.
+    serialises activations), and GET /healthz served the same way for comparison. Rails
+    (issue 14): >= 200 activations/s and >= 0.07 x /healthz. The server is stopped at the end.
+    --skip-http skips (b).
 """
 
 import argparse
@@ -350,7 +351,9 @@ def main() -> None:
         f"process (at most {1 / floor:,.0f}/s a core for those two alone)"
     )
     rate = results[f"activations over {len(spread)} SLCs"]["rate"]
-    print(f"    target >= 300 activations/s: {'MET' if rate >= 300 else 'MISSED'}")
+    ratio = rate / results["GET /healthz"]["rate"]
+    met = rate >= 200 and ratio >= 0.07
+    print(f"    rails >= 200/s and >= 0.07 x /healthz: {ratio:.3f} x, {'MET' if met else 'MISSED'}")
     print(f"    (server log: {workdir / 'serve.log'})")
 
 

@@ -101,7 +101,6 @@ def create_activation(request, slc: str):
     that includes it). Honours `Idempotency-Key`. A request already processed answers 200 with
     the same file and uses no more device licenses."""
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
-    # Served with generic plans (activation/apps.py): the hot path of installations online.
     lic = _license(request, slc)
     ratelimit.consume("upload", str(request.auth.pk), UPLOADS)
     activation, replayed = services.activate(

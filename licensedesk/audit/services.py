@@ -1,7 +1,6 @@
 """Recording audit events. Call `record` from services, in the transaction of the change."""
 
 from licensedesk.audit.models import AuditEvent
-from licensedesk.core import rows
 from licensedesk.core.net import client_ip
 
 # Keys whose values must never reach the audit log.
@@ -14,7 +13,7 @@ def _clean(changes: dict | None) -> dict:
     return {k: ("[redacted]" if k in SECRET_KEYS else v) for k, v in changes.items()}
 
 
-def event(
+def record(
     action: str,
     *,
     request=None,
@@ -25,8 +24,7 @@ def event(
     actor_label: str = "",
     changes: dict | None = None,
 ) -> AuditEvent:
-    """A new audit event, not saved yet (`record` saves it; `rows.save_new` saves it with
-    other rows). The actor and company default to the request's user."""
+    """Write one audit event. The actor and company default to the request's user."""
     request_user = getattr(request, "user", None)
     if actor is None and request_user is not None and request_user.is_authenticated:
         actor = request_user
@@ -34,7 +32,7 @@ def event(
         organization = actor.organization
     ip = client_ip(request) if request is not None else None
     agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
-    return AuditEvent(
+    return AuditEvent.objects.create(
         organization=organization,
         actor=actor,
         actor_label=(actor.email if actor is not None else actor_label)[:254],
@@ -46,14 +44,6 @@ def event(
         ip_address=ip or None,
         user_agent=agent,
     )
-
-
-def record(action: str, **details) -> AuditEvent:
-    """Write one audit event (`event`'s arguments). Written on every change and hot path:
-    one plain INSERT."""
-    audit_event = event(action, **details)
-    rows.save_new(audit_event)
-    return audit_event
 
 
 def diff(before: dict, after: dict) -> dict:

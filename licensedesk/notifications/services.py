@@ -8,27 +8,19 @@ from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.audit.services import record
-from licensedesk.core import rows
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events
 from licensedesk.notifications.deliveries import new_delivery, recipients_of_profile
 from licensedesk.notifications.models import Delivery, NotificationProfile, ProfileLead
 from licensedesk.notifications.validation import clean_emails, clean_lead_times, clean_webhook_url
-from licensedesk.outbox.models import Job
-from licensedesk.outbox.registry import job
+from licensedesk.outbox.registry import enqueue
 
 
 def emit(event: str, lic, data: dict | None = None) -> None:
     """Record that `event` happened to `lic`. Call it inside the transaction of the change:
     the fan-out to profiles runs in the worker, and nothing is lost if it is down."""
-    rows.save_new(event_job(event, lic, data))
-
-
-def event_job(event: str, lic, data: dict | None = None) -> Job:
-    """`emit`'s job, not saved yet: for a hot path that saves it with its other rows in one
-    round trip (`rows.save_new`)."""
-    return job(
+    enqueue(
         "notifications.fanout",
         {
             "event": event,

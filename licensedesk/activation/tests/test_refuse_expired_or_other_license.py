@@ -1,11 +1,14 @@
 from datetime import timedelta
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from licensedesk.activation import services
 from licensedesk.activation.models import Activation, Installation
 from licensedesk.activation.tests.factories import activatable, lrq
 from licensedesk.care.status import today
-from licensedesk.licenses.models import License
+from licensedesk.core.errors import NotFound
+from licensedesk.licenses.models import License, LicenseGrant
 
 
 def _post(client, lic, body):
@@ -44,3 +47,13 @@ def test_the_web_form_names_the_license_the_request_is_for(world, login, lic):
     assert response.status_code == 200
     assert f"This license request is for {other.code}" in response.content.decode()
     assert not Activation.objects.exists()
+
+
+def test_a_license_no_longer_granted_when_it_is_locked_is_not_found(world, lic):
+    # The License User's grant went while the request was on its way.
+
+    LicenseGrant.objects.filter(license=lic, user=world.license_user).delete()
+    with pytest.raises(NotFound):
+        services.activate(world.license_user, lic, lrq(lic.code, 2))
+    assert not Installation.objects.exists()
+    assert License.objects.get(pk=lic.pk).devices_used == 0
