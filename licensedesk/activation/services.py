@@ -20,7 +20,7 @@ from licensedesk.activation import signing
 from licensedesk.activation.models import Activation, ActiveDevice, IdempotencyKey, Installation
 from licensedesk.audit import services as audit
 from licensedesk.care.status import today
-from licensedesk.core import database
+from licensedesk.core import database, metrics
 from licensedesk.core.errors import Conflict, NotFound, ServiceError
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events
@@ -83,6 +83,16 @@ def _check_can_activate(lic: License, request_slc: str) -> None:
 def activate(user, lic: License, data: bytes, *, via="web", idempotency_key=None, request=None):
     """Process a license request for `lic`; returns (activation, replayed). A request already
     processed (same request id and content) returns its first activation and uses nothing."""
+    try:
+        activation, replayed = _activate_once(user, lic, data, via, idempotency_key, request)
+    except ServiceError:
+        metrics.ACTIVATIONS.labels("refused").inc()
+        raise
+    metrics.ACTIVATIONS.labels("replayed" if replayed else "processed").inc()
+    return activation, replayed
+
+
+def _activate_once(user, lic, data, via, idempotency_key, request):
     parsed = lrq_format.parse(data)
     _check_can_activate(lic, parsed.slc)
     body_digest = hashlib.sha256(data).hexdigest()

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from licensedesk import access
+from licensedesk.core import metrics
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events
 from licensedesk.notifications.models import Delivery, Mute
@@ -327,10 +328,9 @@ def send_due(limit=200) -> int:
             connection.open()  # once for the batch, or every message opens its own
         try:
             for delivery in batch:
-                if deliver(delivery, connection) in (
-                    Delivery.State.RETRYING,
-                    Delivery.State.FAILED,
-                ):
+                outcome = deliver(delivery, connection)
+                metrics.DELIVERIES.labels(delivery.channel, outcome).inc()
+                if outcome in (Delivery.State.RETRYING, Delivery.State.FAILED):
                     with contextlib.suppress(Exception):
                         connection.close()  # broken: the next messages open their own
                 done += 1

@@ -79,3 +79,44 @@ def test_no_company_or_user_appears_in_any_label(world, api, login, scraper):
     text = scraper.get("/metrics").content.decode()
     for secret in (world.org.name, world.org.slug, world.license_admin.email):
         assert secret not in text
+
+
+def _count(scraper, name, **labels) -> float:
+    return samples(scraper.get("/metrics")).get((name, tuple(sorted(labels.items()))), 0)
+
+
+def test_activations_are_counted_by_outcome(world, scraper, monkeypatch, tmp_path):
+    from licensedesk.activation import services as activation
+    from licensedesk.activation.tests.factories import activatable
+    from licensedesk.core.errors import ServiceError
+    from licensedesk_client.lrq import make_lrq, sample_devices
+
+    monkeypatch.setenv("LICENSEDESK_SIGNING_KEYS_FILE", str(tmp_path / "keys.json"))
+    lic = activatable(world.org, devices=5)
+    name = "licensedesk_activations_total"
+    before = {o: _count(scraper, name, outcome=o) for o in ("processed", "replayed", "refused")}
+    body = make_lrq(lic.code, sample_devices(2))
+    activation.activate(world.license_admin, lic, body)
+    activation.activate(world.license_admin, lic, body)  # the same request again
+    with pytest.raises(ServiceError):
+        activation.activate(world.license_admin, lic, b"<not-a-request/>")
+    after = {o: _count(scraper, name, outcome=o) for o in before}
+    assert {o: after[o] - before[o] for o in before} == {
+        "processed": 1,
+        "replayed": 1,
+        "refused": 1,
+    }
+
+
+def test_deliveries_are_counted_by_channel_and_outcome(world, scraper, settings):
+    from licensedesk.licenses.tests.factories import registered
+    from licensedesk.notifications.sender import send_due
+    from licensedesk.notifications.tests.helpers import delivery, profile
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    prof = profile(world.license_admin, events=["license_registered"])
+    before = _count(scraper, "licensedesk_deliveries_total", channel="email", outcome="sent")
+    delivery(prof, registered(world.org))
+    assert send_due() == 1
+    after = _count(scraper, "licensedesk_deliveries_total", channel="email", outcome="sent")
+    assert after - before == 1
