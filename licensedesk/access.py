@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
+from licensedesk.audit.services import record
 from licensedesk.core import rows
 from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup
@@ -181,24 +182,30 @@ def can_manage_customers(user) -> bool:
 
 
 class Forbidden(PermissionDenied):
-    """A role without the right: 403, and an audit entry."""
+    """A role without the right: answered 403 and audited (`record_refusal`)."""
 
-    def __init__(self, message="You don't have permission to do this.", right=""):
-        super().__init__(message)
+    def __init__(self, message: str | None = None, *, right: str = ""):
+        self.message = message or "You don't have permission to do this."
+        super().__init__(self.message)
         self.right = right
 
 
-def _denied(request, right: str):
-    from licensedesk.audit.services import record
-
-    record("access.denied", request=request, changes={"right": right, "path": request.path})
-    raise Forbidden(right=right)
+def refuse(right: str, message: str | None = None):
+    """Refuse the operation for want of `right` (for services, which have no request)."""
+    raise Forbidden(message, right=right)
 
 
-def require(request, allowed: bool, right: str) -> None:
-    """Raise 403 (and audit it) unless `allowed`."""
+def require(request, allowed: bool, right: str, message: str | None = None) -> None:
+    """Refuse (403) unless `allowed`."""
     if not allowed:
-        _denied(request, right)
+        refuse(right, message)
+
+
+def record_refusal(request, exc: PermissionDenied) -> None:
+    """Audit a 403 where it is answered (the web's and the API's handlers): after the
+    refusal has rolled back whatever transaction it was raised in, so the entry stays."""
+    changes = {"right": getattr(exc, "right", ""), "path": request.path}
+    record("access.denied", request=request, changes=changes)
 
 
 def company_admin_required(view):

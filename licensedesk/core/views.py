@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from licensedesk import access
 from licensedesk.api.problems import problem
 
 
@@ -8,6 +9,8 @@ def _is_api(request) -> bool:
 
 
 def forbidden(request, exception=None):
+    if exception is not None:
+        access.record_refusal(request, exception)
     return render(request, "403.html", status=403)
 
 

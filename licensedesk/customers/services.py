@@ -23,12 +23,12 @@ def clean_name(name) -> str:
 
 def _require_license_role(user):
     if not access.has_license_role(user):
-        raise ServiceError("You don't have permission to do this.", code="forbidden", status=403)
+        access.refuse("license_role")
 
 
 def _require_admin(user):
     if not access.can_manage_customers(user):
-        raise ServiceError("Only License Admins can do this.", code="forbidden", status=403)
+        access.refuse("manage_customers", "Only License Admins can do this.")
 
 
 @transaction.atomic
