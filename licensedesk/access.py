@@ -2,7 +2,7 @@
 live in one place: an object of another company does not exist for the caller (404), a role
 without the right is refused (403)."""
 
-from functools import cache, wraps
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -10,7 +10,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
 from licensedesk.audit.services import record
-from licensedesk.core import rows
 from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup
 from licensedesk.licenses.models import License, LicenseGrant
@@ -65,47 +64,15 @@ def granted_license_ids(user) -> QuerySet:
     return LicenseGrant.objects.filter(user_id=user.pk).values("license_id")
 
 
-def _license_models():
-    from licensedesk.accounts.models import Organization
-    from licensedesk.catalog.models import Product, ProductVersion
-
-    return License, Product, ProductVersion, Organization, Customer
-
-
-@cache  # built once: the columns come from the models
-def _visible_license_query() -> str:
-    lic, product, version, organization, customer = _license_models()
-    columns = ", ".join(
-        rows.columns(model, alias) for model, alias in zip(_license_models(), "lpvoc", strict=True)
-    )
-    return (
-        f"SELECT {columns} FROM {lic._meta.db_table} l "
-        f"JOIN {product._meta.db_table} p ON p.id = l.product_id "
-        f"JOIN {version._meta.db_table} v ON v.id = l.version_id "
-        f"JOIN {organization._meta.db_table} o ON o.id = l.organization_id "
-        f"LEFT JOIN {customer._meta.db_table} c ON c.id = l.customer_id "
-        f"JOIN {User._meta.db_table} u ON u.id = %s "
-        f"WHERE l.code = %s AND {license_visible_sql('l', 'u')}"
-    )
-
-
 def visible_license(user, code: str) -> License | None:
-    """The license `code` if `user` may see it (the rule as `license_visible_sql` states it),
-    with its product, version, company and customer: one plain SQL query, for the API's hot
-    paths (activation), where building the ORM query cost more than running it."""
-    if not has_license_role(user):
-        return None
-    row = rows.fetch_one(_visible_license_query(), [user.pk, code])
-    if row is None:
-        return None
-    lic, product, version, organization, customer = rows.split(row, *_license_models())
-    lic.product, lic.version, lic.organization, lic.customer = (
-        product,
-        version,
-        organization,
-        customer,
+    """The license `code` if `user` may see it, with its product, version, company and
+    customer (the API's lookups by SLC)."""
+    return (
+        licenses_visible_to(user)
+        .select_related("product", "version", "organization", "customer")
+        .filter(code=code)
+        .first()
     )
-    return lic
 
 
 def license_visible_sql(license_alias: str, user_alias: str) -> str:
