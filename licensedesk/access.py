@@ -98,12 +98,18 @@ def installations_visible_to(user) -> QuerySet:
     return Installation.objects.filter(license__in=licenses_visible_to(user))
 
 
+def company_customers(user) -> QuerySet:
+    """Every customer of a license role's company, seen or not: for the rules that hold
+    company-wide (a customer's name is unique in the company), never for showing them."""
+    if not has_license_role(user):
+        return Customer.objects.none()
+    return Customer.objects.filter(organization_id=user.organization_id)
+
+
 def customers_visible_to(user) -> QuerySet:
     """A License Admin sees every customer of the company; a License User sees the customers
     of the licenses granted to them and those they created."""
-    if not has_license_role(user):
-        return Customer.objects.none()
-    customers = Customer.objects.filter(organization_id=user.organization_id)
+    customers = company_customers(user)
     if user.role == Role.LICENSE_USER:
         # IN rather than EXISTS: PostgreSQL plans it far cheaper for companies with many
         # customers (see docs/benchmarks.md).
