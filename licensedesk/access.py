@@ -58,12 +58,6 @@ def licenses_visible_to(user) -> QuerySet:
     return licenses
 
 
-def granted_license_ids(user) -> QuerySet:
-    """The ids of the licenses granted to `user` (a License User sees exactly those of them
-    that belong to the company: always combine with `licenses_visible_to`)."""
-    return LicenseGrant.objects.filter(user_id=user.pk).values("license_id")
-
-
 def visible_license(user, code: str) -> License | None:
     """The license `code` if `user` may see it, with its product, version, company and
     customer (the API's lookups by SLC)."""

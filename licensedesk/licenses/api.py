@@ -75,7 +75,7 @@ class LicenseOut(Schema):
 
     @staticmethod
     def resolve_groups(obj):
-        return pages.groups_listed(obj)
+        return obj.groups.all()
 
     @staticmethod
     def resolve_care(obj):
