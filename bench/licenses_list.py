@@ -65,13 +65,6 @@ def scenarios():
     ]
 
 
-# ---------------------------------------------------------------------------------------
-# Candidate changes, applied by monkeypatching (queries.py and access.py are not edited here).
-
-
-# ---------------------------------------------------------------------------------------
-
-
 PG_SETTINGS: list[str] = []
 
 
@@ -271,7 +264,8 @@ def run_export():
     out["rss_end_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out["small_traced"] = export_once(client, small, trace=True)
     out["all_traced"] = export_once(client, {}, trace=True)
-    # The database's share: the export query itself, fetched in chunks like iterator() does.
+    # The database's share, roughly: the listing's query in one pass (a server-side cursor),
+    # beside the export's chunks that each start after the last row of the one before.
     from licensedesk.licenses import queries
 
     user = User.objects.get(email=ADMIN_EMAIL)
@@ -335,10 +329,12 @@ def main():
     with connection.cursor() as c:
         c.execute("SELECT version()")
         pg_version = c.fetchone()[0].split(" on ")[0]
+    import licensedesk
+
     print(
         f"# Licenses page benchmark: {pg_version}, {os.cpu_count()} CPUs, PostgreSQL settings "
         f"{', '.join(args.pg_set) or 'default'}, {args.reps} requests per row, "
-        f"load average {os.getloadavg()[0]:.1f}\n",
+        f"load average {os.getloadavg()[0]:.1f}, code {os.path.dirname(licensedesk.__file__)}\n",
         flush=True,
     )
     rows = run_pages(args.reps, args.show_sql)

@@ -9,6 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
+from licensedesk.audit.services import record
 from licensedesk.care.models import CareReminder
 from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup
@@ -113,15 +114,9 @@ class _UserFacts:
         return Exists(grants.filter(user_id=self.user.pk))
 
 
-def granted_license_ids(user) -> QuerySet:
-    """The ids of the licenses granted to `user` (a License User sees exactly those of them
-    that belong to the company: always combine with `licenses_visible_to`)."""
-    return LicenseGrant.objects.filter(user_id=user.pk).values("license_id")
-
-
 def visible_license(user, code: str) -> License | None:
     """The license `code` if `user` may see it, with its product, version, company and
-    customer."""
+    customer (the API's lookups by SLC)."""
     related = ("product", "version", "organization", "customer")
     return licenses_visible_to(user).select_related(*related).filter(code=code).first()
 
@@ -137,12 +132,18 @@ def installations_visible_to(user) -> QuerySet:
     return Installation.objects.filter(license__in=licenses_visible_to(user))
 
 
+def company_customers(user) -> QuerySet:
+    """Every customer of a license role's company, seen or not: for the rules that hold
+    company-wide (a customer's name is unique in the company), never for showing them."""
+    if not has_license_role(user):
+        return Customer.objects.none()
+    return Customer.objects.filter(organization_id=user.organization_id)
+
+
 def customers_visible_to(user) -> QuerySet:
     """A License Admin sees every customer of the company; a License User sees the customers
     of the licenses granted to them and those they created."""
-    if not has_license_role(user):
-        return Customer.objects.none()
-    customers = Customer.objects.filter(organization_id=user.organization_id)
+    customers = company_customers(user)
     if user.role == Role.LICENSE_USER:
         # IN rather than EXISTS: PostgreSQL plans it far cheaper for companies with many
         # customers (see docs/benchmarks.md).
@@ -188,24 +189,30 @@ def can_manage_customers(user) -> bool:
 
 
 class Forbidden(PermissionDenied):
-    """A role without the right: 403, and an audit entry."""
+    """A role without the right: answered 403 and audited (`record_refusal`)."""
 
-    def __init__(self, message="You don't have permission to do this.", right=""):
-        super().__init__(message)
+    def __init__(self, message: str | None = None, *, right: str = ""):
+        self.message = message or "You don't have permission to do this."
+        super().__init__(self.message)
         self.right = right
 
 
-def _denied(request, right: str):
-    from licensedesk.audit.services import record
-
-    record("access.denied", request=request, changes={"right": right, "path": request.path})
-    raise Forbidden(right=right)
+def refuse(right: str, message: str | None = None):
+    """Refuse the operation for want of `right` (for services, which have no request)."""
+    raise Forbidden(message, right=right)
 
 
-def require(request, allowed: bool, right: str) -> None:
-    """Raise 403 (and audit it) unless `allowed`."""
+def require(request, allowed: bool, right: str, message: str | None = None) -> None:
+    """Refuse (403) unless `allowed`."""
     if not allowed:
-        _denied(request, right)
+        refuse(right, message)
+
+
+def record_refusal(request, exc: PermissionDenied) -> None:
+    """Audit a 403 where it is answered (the web's and the API's handlers): after the
+    refusal has rolled back whatever transaction it was raised in, so the entry stays."""
+    changes = {"right": getattr(exc, "right", ""), "path": request.path}
+    record("access.denied", request=request, changes=changes)
 
 
 def company_admin_required(view):
@@ -248,8 +255,3 @@ def care_reminders_of(user) -> QuerySet:
     if not has_license_role(user):
         return CareReminder.objects.none()
     return CareReminder.objects.filter(owner=user, organization_id=user.organization_id)
-
-
-def refuse(right: str, message: str | None = None):
-    """Refuse unconditionally (403): for services, which have no request."""
-    raise Forbidden(right=right) if message is None else Forbidden(message, right=right)

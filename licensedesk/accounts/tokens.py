@@ -3,14 +3,13 @@
 import hashlib
 import secrets
 from datetime import timedelta
-from functools import cache
 
 from django.db import transaction
 from django.utils import timezone
 
-from licensedesk.accounts.models import Organization, PersonalAccessToken, User
+from licensedesk.accounts.models import PersonalAccessToken, User
 from licensedesk.audit.services import record
-from licensedesk.core import ratelimit, rows
+from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 
 TOKEN_PREFIX = "ldpat_"
@@ -38,27 +37,19 @@ def create_token(user: User, name: str, request=None) -> tuple[PersonalAccessTok
     return token, secret
 
 
-@cache  # built once: the columns come from the models
-def _token_query() -> str:
-    return (
-        f"SELECT {rows.columns(PersonalAccessToken, 't')}, {rows.columns(User, 'u')}, "  # noqa: S608 - column names from the models
-        f"{rows.columns(Organization, 'o')} "
-        "FROM accounts_personalaccesstoken t JOIN accounts_user u ON u.id = t.user_id "
-        "LEFT JOIN accounts_organization o ON o.id = u.organization_id "
-        "WHERE t.digest = %s AND t.revoked_at IS NULL"
-    )
-
-
 def user_for_secret(secret: str) -> User | None:
-    """The active user behind a token secret, or None. One plain SQL query (with the user's
-    company): every API call with a token starts here."""
+    """The active user behind a token secret (with the user's company), or None: every API
+    call with a token starts here."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    row = rows.fetch_one(_token_query(), [digest(secret)])
-    if row is None:
+    token = (
+        PersonalAccessToken.objects.select_related("user", "user__organization")
+        .filter(digest=digest(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
         return None
-    token, user, organization = rows.split(row, PersonalAccessToken, User, Organization)
-    user.organization = organization
+    user = token.user
     if not user.is_active or (user.organization and not user.organization.is_active):
         return None
     now = timezone.now()

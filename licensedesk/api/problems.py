@@ -9,7 +9,7 @@ from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from licensedesk.audit.services import record
+from licensedesk import access
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.ratelimit import RateLimited
 
@@ -124,9 +124,9 @@ def install(api) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        if not getattr(exc, "right", None):
-            record("access.denied", request=request, changes={"path": request.path})
-        return problem(request, 403, "You don't have permission to do this.", "forbidden")
+        access.record_refusal(request, exc)
+        detail = str(exc) or "You don't have permission to do this."
+        return problem(request, 403, detail, "forbidden")
 
     @api.exception_handler(RateLimited)
     def rate_limited(request, exc: RateLimited):

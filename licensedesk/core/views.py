@@ -5,6 +5,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from licensedesk import access
 from licensedesk.api.problems import RETRY_AFTER, database_unavailable, problem, unavailable_problem
 
 
@@ -43,6 +44,8 @@ def unavailable(request):
 
 
 def forbidden(request, exception=None):
+    if exception is not None:
+        access.record_refusal(request, exception)
     return render(request, "403.html", status=403)
 
 

@@ -23,12 +23,12 @@ def clean_name(name) -> str:
 
 def _require_license_role(user):
     if not access.has_license_role(user):
-        raise ServiceError("You don't have permission to do this.", code="forbidden", status=403)
+        access.refuse("license_role")
 
 
 def _require_admin(user):
     if not access.can_manage_customers(user):
-        raise ServiceError("Only License Admins can do this.", code="forbidden", status=403)
+        access.refuse("manage_customers", "Only License Admins can do this.")
 
 
 @transaction.atomic
@@ -36,9 +36,7 @@ def get_or_create_customer(user, name, request=None) -> Customer:
     """The company's customer of that name (any case), created if there is none yet."""
     _require_license_role(user)
     name = clean_name(name)
-    existing = Customer.objects.filter(
-        organization_id=user.organization_id, name__iexact=name
-    ).first()
+    existing = access.company_customers(user).filter(name__iexact=name).first()
     if existing is not None:
         return existing
     customer = Customer.objects.create(
@@ -52,7 +50,7 @@ def get_or_create_customer(user, name, request=None) -> Customer:
 def create_customer(user, name, request=None) -> Customer:
     _require_license_role(user)
     name = clean_name(name)
-    if Customer.objects.filter(organization_id=user.organization_id, name__iexact=name).exists():
+    if access.company_customers(user).filter(name__iexact=name).exists():
         raise Conflict(
             "A customer with this name already exists.", code="customer_exists", field="name"
         )
@@ -63,8 +61,8 @@ def create_customer(user, name, request=None) -> Customer:
 def rename_customer(user, customer: Customer, name, request=None) -> Customer:
     _require_admin(user)
     name = clean_name(name)
-    clash = Customer.objects.filter(organization_id=customer.organization_id, name__iexact=name)
-    if clash.exclude(pk=customer.pk).exists():
+    clash = access.company_customers(user).filter(name__iexact=name).exclude(pk=customer.pk)
+    if clash.exists():
         raise Conflict(
             "A customer with this name already exists.", code="customer_exists", field="name"
         )

@@ -58,10 +58,8 @@ class License(models.Model):
             models.Index(fields=["organization", "code"]),
             models.Index(fields=["organization", "care_ends_on"]),
             models.Index(fields=["organization", "-registered_at"]),
-            # A License Admin's search finds a customer's or a product's licenses with their
-            # default sort key from the index alone (a product's 33,334 licenses: 21-35 ->
-            # 11-13 ms, no visit to the table; docs/benchmarks.md); the product's carries the
-            # customer, which that search part leaves out (queries.search_parts).
+            # A search finds a customer's or a product's licenses from these indexes alone
+            # (queries._matching_ids), without a visit to the table.
             models.Index(
                 fields=["organization", "customer", "registered_at", "id"],
                 name="license_org_customer_idx",

@@ -6,7 +6,7 @@ from django.utils import timezone
 from licensedesk import access
 from licensedesk.accounts.models import Role
 from licensedesk.audit.services import record
-from licensedesk.core import plans, ratelimit
+from licensedesk.core import ratelimit
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.customers.services import customer_for, get_or_create_customer
 from licensedesk.groups.models import Membership
@@ -47,7 +47,7 @@ def clean_description(value) -> str:
 
 def _require_license_role(user):
     if not access.has_license_role(user):
-        raise ServiceError("You don't have permission to do this.", code="forbidden", status=403)
+        access.refuse("license_role")
 
 
 def _resolve_customer(user, customer_id, new_customer, request):
@@ -210,9 +210,7 @@ def _license_users(admin, user_ids) -> list:
 
 def _require_visibility_admin(user):
     if not access.can_manage_visibility(user):
-        raise ServiceError(
-            "Only License Admins decide who sees licenses.", code="forbidden", status=403
-        )
+        access.refuse("license_visibility", "Only License Admins decide who sees licenses.")
 
 
 @transaction.atomic
@@ -259,7 +257,6 @@ def bulk_grant(admin, license_ids, user_id, grant: bool, request=None) -> int:
             for pk in licenses
             if pk not in existing
         ]
-        plans.generic_plans_until_commit()  # the grants' foreign-key checks
         LicenseGrant.objects.bulk_create(new, ignore_conflicts=True)
         changed = len(new)
     else:

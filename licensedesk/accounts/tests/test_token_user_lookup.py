@@ -1,5 +1,5 @@
-"""A token's user is read in one plain SQL query: it must be the same user the ORM gives,
-with its company, and refuse revoked tokens, inactive users and inactive companies."""
+"""A token's user is read in one query: it must be the same user the ORM gives, with its
+company, and refuse revoked tokens, inactive users and inactive companies."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

@@ -11,7 +11,6 @@ from django.utils.safestring import mark_safe
 from licensedesk.care import status as care_status
 from licensedesk.core.markup import escaped, shortened, url
 from licensedesk.core.templatetags.ld import care_badge
-from licensedesk.licenses.pages import groups_listed
 
 register = template.Library()
 
@@ -35,7 +34,7 @@ def license_row(lic):
     )
     groups = "".join(
         f'<a href="{url("groups:detail", 0, g.pk)}" class="badge">{escaped(g.name)}</a> '
-        for g in groups_listed(lic)
+        for g in lic.groups.all()  # prefetched (queries.with_list_details)
     )
     ends = lic.care_ends_on
     care = f"{escaped(lic.care_level)} · {ends.isoformat()} " if ends else ""

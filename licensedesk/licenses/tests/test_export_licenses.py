@@ -92,3 +92,30 @@ def test_spreadsheet_formulas_are_defused(login, world, danger):
     [row] = export(login(world.license_admin))[1:]
     assert row[3] == "'" + danger  # customer
     assert row[4] == "'" + danger  # description
+
+
+@pytest.mark.parametrize(
+    "ordering", ["", "slc", "-registered", "customer", "-customer", "care_end", "-care_end"]
+)
+def test_an_export_of_many_chunks_has_every_row_once_in_the_lists_order(
+    login, world, monkeypatch, ordering
+):
+    # Chunks of 3 over 14 licenses with shared sort keys and empty ones (no customer, no
+    # Care): each chunk starts right after the last row of the one before.
+    from licensedesk.licenses import export as csv_export
+
+    monkeypatch.setattr(csv_export, "CHUNK", 3)
+    customers = [factories.customer(world.org, name) for name in ("Zeta", "Alpha")]
+    for i in range(14):
+        factories.registered(
+            world.org,
+            cust=customers[i % 2] if i % 3 else None,
+            care_ends_on=TODAY + timedelta(i % 2) if i % 4 else None,
+        )
+    factories.registered(world.other_org)
+    client = login(world.license_admin)
+    listed = [
+        lic.code for lic in client.get(f"/licenses/?ordering={ordering}&size=100").context["page"]
+    ]
+    assert len(listed) == 14
+    assert [row[0] for row in export(client, f"?ordering={ordering}")[1:]] == listed

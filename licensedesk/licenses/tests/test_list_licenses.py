@@ -188,8 +188,8 @@ def test_the_licenses_page_stays_within_its_query_budget(login, world, who, budg
     assert count_queries(client, "/licenses/?size=100") <= budget
 
 
-# Rows come through the ORM (a License Admin's whole list) or plain SQL (a License User's
-# listing and searches, counted in one pass): both must show the same.
+# A page is read after a count (a License Admin's whole list) or counted in the pass that
+# sorts it (a License User's listing, searches): both must show the same.
 @pytest.mark.parametrize(
     "who, query", [("license_admin", ""), ("license_user", ""), ("license_admin", "?search=M01")]
 )

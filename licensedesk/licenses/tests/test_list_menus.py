@@ -100,8 +100,10 @@ QUERIES = ["", "?search=harbour", "?search=M01", "?care_status=active", "?custom
 
 @pytest.mark.parametrize("who", ["license_admin", "license_user"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_every_listing_takes_at_most_six_queries(login, world, scene, who, query):
-    # session, user, menus, count, licenses, their groups
+def test_every_listing_stays_within_its_query_budget(login, world, scene, who, query):
+    # session, user, menus, count (with the page's ids, but for a License Admin's search,
+    # whose union of one query per column is counted, then cut), licenses, their groups
+    budget = 7 if who == "license_admin" and "search" in query else 6
     client = login(getattr(world, who))
     url = "/licenses/" + query.replace("HOTEL", str(scene["hotel"].pk))
     client.get(url)  # the first request of a session may touch the session
@@ -109,4 +111,4 @@ def test_every_listing_takes_at_most_six_queries(login, world, scene, who, query
         response = client.get(url)
     assert response.status_code == 200
     assert scene["lic"].code in response.content.decode()
-    assert len(ctx.captured_queries) <= 6
+    assert len(ctx.captured_queries) <= budget
