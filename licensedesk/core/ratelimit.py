@@ -4,11 +4,12 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
 from django.db.models.functions import Least
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
-from licensedesk.core import rows
 from licensedesk.core.models import RateLimitBucket
 
 
@@ -35,24 +36,6 @@ def _bucket_key(scope: str, ident: str) -> str:
     return f"{scope}:{hashlib.sha256(ident.lower().encode()).hexdigest()[:40]}"
 
 
-# One statement counts a request on every database: the bucket is made full (less this
-# request) if it is new; otherwise it is refilled for the time passed, capped at the capacity,
-# and the request is taken only if that leaves enough. A row comes back only if it was taken.
-_REFILLED = (
-    "CASE WHEN core_ratelimitbucket.tokens + (%(now)s - core_ratelimitbucket.stamp) * %(rate)s"
-    " > %(capacity)s THEN %(capacity)s"
-    " ELSE core_ratelimitbucket.tokens + (%(now)s - core_ratelimitbucket.stamp) * %(rate)s END"
-)
-_CONSUME = f"""
-INSERT INTO core_ratelimitbucket (key, tokens, stamp)
-VALUES (%(key)s, %(capacity)s - %(cost)s, %(now)s)
-ON CONFLICT (key) DO UPDATE
-SET tokens = ({_REFILLED}) - %(cost)s, stamp = %(now)s
-WHERE ({_REFILLED}) >= %(cost)s
-RETURNING tokens
-"""
-
-
 def _refilled(bucket: RateLimitBucket, limit: Limit, now: float) -> float:
     return min(limit.capacity, bucket.tokens + (now - bucket.stamp) * limit.refill_rate)
 
@@ -62,19 +45,28 @@ def _wait(tokens: float, limit: Limit, cost: float) -> int:
 
 
 def consume(scope: str, ident: str, limit: Limit, cost: float = 1) -> None:
-    """Take `cost` tokens or raise RateLimited with the seconds to wait."""
+    """Take `cost` tokens or raise RateLimited with the seconds to wait. Atomic on both
+    databases: one conditional UPDATE refills the bucket for the time passed (capped at the
+    capacity) and takes the tokens only if that leaves enough; a new bucket starts full."""
     key = _bucket_key(scope, ident)
     now = timezone.now().timestamp()
-    params = {
-        "key": key,
-        "now": now,
-        "rate": float(limit.refill_rate),
-        "capacity": float(limit.capacity),
-        "cost": float(cost),
-    }
-    if rows.fetch_one(_CONSUME, params) is not None:
+    capacity, cost = float(limit.capacity), float(cost)
+    refilled = Least(F("tokens") + (Value(now) - F("stamp")) * limit.refill_rate, capacity)
+    taken = (
+        RateLimitBucket.objects.filter(key=key)
+        .filter(GreaterThanOrEqual(refilled, cost))
+        .update(tokens=refilled - cost, stamp=now)
+    )
+    if taken:
         return
     bucket = RateLimitBucket.objects.filter(key=key).first()
+    if bucket is None and cost <= capacity:
+        try:
+            with transaction.atomic():
+                RateLimitBucket.objects.create(key=key, tokens=capacity - cost, stamp=now)
+            return
+        except IntegrityError:  # another request made it first: count against it
+            return consume(scope, ident, limit, cost)
     raise RateLimited(_wait(_refilled(bucket, limit, now) if bucket else 0.0, limit, cost))
 
 
