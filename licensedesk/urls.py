@@ -13,7 +13,7 @@ admin.site.site_title = "licensedesk back office"
 urlpatterns = [
     # First: status reports are the hottest requests (see licensedesk/monitoring/intake.py).
     path(
-        "api/v1/installations/<int:installation_id>/status",
+        "api/v1/installations/<id:installation_id>/status",
         intake.status_view,
         name="installation-status",
     ),

@@ -109,18 +109,18 @@ def create_user(request, payload: UserCreate):
     return 201, services.invite_user(request.auth, payload.dict(), request=request)
 
 
-@router.get("/users/{int:user_id}", response=UserOut)
+@router.get("/users/{id:user_id}", response=UserOut)
 def get_user(request, user_id: int):
     return get_object_or_404(_admin_users(request), pk=user_id)
 
 
-@router.patch("/users/{int:user_id}", response=UserOut)
+@router.patch("/users/{id:user_id}", response=UserOut)
 def patch_user(request, user_id: int, payload: UserPatch):
     user = get_object_or_404(_admin_users(request), pk=user_id, is_active=True)
     return services.update_user(request.auth, user, payload.dict(exclude_unset=True), request)
 
 
-@router.delete("/users/{int:user_id}", response={204: None})
+@router.delete("/users/{id:user_id}", response={204: None})
 def delete_user(request, user_id: int):
     user = get_object_or_404(_admin_users(request), pk=user_id, is_active=True)
     services.deactivate_user(request.auth, user, request=request)
@@ -141,7 +141,7 @@ def create_token(request, payload: TokenCreate):
     return 201, token
 
 
-@router.delete("/tokens/{int:token_id}", response={204: None}, tags=["tokens"])
+@router.delete("/tokens/{id:token_id}", response={204: None}, tags=["tokens"])
 def revoke_token(request, token_id: int):
     token = get_object_or_404(PersonalAccessToken, pk=token_id, user=request.auth)
     tokens.revoke_token(token, request=request)

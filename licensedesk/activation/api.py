@@ -141,7 +141,7 @@ def get_license_file(request, slc: str):
     )
 
 
-@router.get("/activations/{int:activation_id}/license-file", response={200: None})
+@router.get("/activations/{id:activation_id}/license-file", response={200: None})
 def get_activated_file(request, activation_id: int):
     access.require(request, access.has_license_role(request.auth), "license_role")
     activation = get_object_or_404(

@@ -2,6 +2,8 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
+from licensedesk.core.ids import parse_id
+
 
 def filter_events(events, params):
     """Narrow audit events by action (prefix), actor id or email, and a date range."""
@@ -9,8 +11,8 @@ def filter_events(events, params):
     if action:
         events = events.filter(action__startswith=action)
     actor = (params.get("actor") or "").strip()
-    if actor.isdigit():
-        events = events.filter(actor_id=int(actor))
+    if parse_id(actor):
+        events = events.filter(actor_id=parse_id(actor))
     elif actor:
         events = events.filter(actor_label__icontains=actor)
     since = _date(params.get("since"))

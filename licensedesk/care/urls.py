@@ -11,6 +11,6 @@ urlpatterns = [
     path("calendar/<str:secret>.ics", views.calendar_feed, name="calendar"),
     path("reminders/", views.reminder_list, name="reminders"),
     path("reminders/new/", views.reminder_create, name="reminder_create"),
-    path("reminders/<int:reminder_id>/", views.reminder_edit, name="reminder_edit"),
-    path("reminders/<int:reminder_id>/delete/", views.reminder_delete, name="reminder_delete"),
+    path("reminders/<id:reminder_id>/", views.reminder_edit, name="reminder_edit"),
+    path("reminders/<id:reminder_id>/delete/", views.reminder_delete, name="reminder_delete"),
 ]

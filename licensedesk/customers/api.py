@@ -47,19 +47,19 @@ def create_customer(request, payload: CustomerIn):
     return 201, _one(request, customer.pk)
 
 
-@router.get("/{int:customer_id}", response=CustomerOut)
+@router.get("/{id:customer_id}", response=CustomerOut)
 def get_customer(request, customer_id: int):
     return _one(request, customer_id)
 
 
-@router.patch("/{int:customer_id}", response=CustomerOut)
+@router.patch("/{id:customer_id}", response=CustomerOut)
 def rename_customer(request, customer_id: int, payload: CustomerIn):
     customer = _one(request, customer_id)
     services.rename_customer(request.auth, customer, payload.name, request=request)
     return _one(request, customer_id)
 
 
-@router.delete("/{int:customer_id}", response={204: None})
+@router.delete("/{id:customer_id}", response={204: None})
 def delete_customer(request, customer_id: int):
     customer = _one(request, customer_id)
     services.delete_customer(request.auth, customer, request=request)

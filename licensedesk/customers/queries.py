@@ -3,6 +3,7 @@ from django.db.models.functions import Coalesce
 
 from licensedesk import access
 from licensedesk.care import status as care_status
+from licensedesk.core.ids import parse_id
 
 
 def with_license_summary(customers, user):
@@ -33,7 +34,7 @@ def find_customers(user, search=""):
 def chosen_customer(user, value):
     """The customer a list is filtered by, for its filter menu: listing every customer would
     cost more than the list itself for a company with thousands (search finds them by name)."""
-    customer_id = int(value) if str(value or "").isdigit() else None
+    customer_id = parse_id(value)
     if customer_id is None:
         return access.customers_visible_to(user).none()
     return access.customers_visible_to(user).filter(pk=customer_id).only("id", "name")

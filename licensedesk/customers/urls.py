@@ -7,7 +7,7 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("add/", views.customer_add, name="add"),
-    path("<int:customer_id>/", views.customer_detail, name="detail"),
-    path("<int:customer_id>/rename/", views.customer_rename, name="rename"),
-    path("<int:customer_id>/delete/", views.customer_delete, name="delete"),
+    path("<id:customer_id>/", views.customer_detail, name="detail"),
+    path("<id:customer_id>/rename/", views.customer_rename, name="rename"),
+    path("<id:customer_id>/delete/", views.customer_delete, name="delete"),
 ]

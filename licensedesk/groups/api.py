@@ -97,12 +97,12 @@ def create_group(request, payload: GroupIn):
     return 201, group
 
 
-@router.get("/{int:group_id}", response=GroupOutResolved)
+@router.get("/{id:group_id}", response=GroupOutResolved)
 def get_group(request, group_id: int):
     return _out(request, group_id)
 
 
-@router.patch("/{int:group_id}", response=GroupOutResolved)
+@router.patch("/{id:group_id}", response=GroupOutResolved)
 def patch_group(request, group_id: int, payload: GroupPatch):
     """Change name, description, or the full list of licenses (licenses you cannot see are
     never removed)."""
@@ -119,7 +119,7 @@ def patch_group(request, group_id: int, payload: GroupPatch):
     return _out(request, group_id)
 
 
-@router.delete("/{int:group_id}", response={204: None})
+@router.delete("/{id:group_id}", response={204: None})
 def delete_group(request, group_id: int):
     group = _group(request, group_id)
     _require_edit(request, group)
@@ -127,7 +127,7 @@ def delete_group(request, group_id: int):
     return 204, None
 
 
-@router.post("/{int:group_id}/licenses", response=GroupOutResolved)
+@router.post("/{id:group_id}/licenses", response=GroupOutResolved)
 def add_license(request, group_id: int, payload: MemberIn):
     group = _group(request, group_id)
     _require_edit(request, group)
@@ -135,7 +135,7 @@ def add_license(request, group_id: int, payload: MemberIn):
     return _out(request, group_id)
 
 
-@router.delete("/{int:group_id}/licenses/{slc}", response={204: None})
+@router.delete("/{id:group_id}/licenses/{slc}", response={204: None})
 def remove_license(request, group_id: int, slc: str):
     group = _group(request, group_id)
     _require_edit(request, group)

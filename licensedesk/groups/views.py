@@ -5,11 +5,11 @@ from django.views.decorators.http import require_POST
 
 from licensedesk import access
 from licensedesk.core.errors import ServiceError
+from licensedesk.core.ids import parse_id
 from licensedesk.groups import queries, services
 from licensedesk.groups.forms import GroupForm
 from licensedesk.licenses import codes
 from licensedesk.licenses.pages import LicensePaginator, Listing
-from licensedesk.licenses.queries import parse_int
 
 
 def _visible_group(request, group_id):
@@ -136,7 +136,7 @@ def group_grant(request, group_id):
 def add_to_group(request):
     """From the Licenses page: add the selected licenses to a group."""
     group = get_object_or_404(
-        access.groups_visible_to(request.user), pk=parse_int(request.POST.get("group_id")) or 0
+        access.groups_visible_to(request.user), pk=parse_id(request.POST.get("group_id")) or 0
     )
     access.require(request, access.can_edit_group(request.user, group), "edit_group")
     try:

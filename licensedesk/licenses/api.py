@@ -6,6 +6,7 @@ from ninja.pagination import paginate
 
 from licensedesk import access
 from licensedesk.api.pagination import Pages
+from licensedesk.core.ids import Id
 from licensedesk.licenses import codes, pages, queries, services
 
 router = Router(tags=["licenses"])
@@ -90,22 +91,22 @@ class LicenseOut(Schema):
 class RegisterIn(Schema):
     model_config = {"extra": "forbid"}
     slc: str = Field(max_length=100)
-    customer_id: int | None = None
+    customer_id: Id | None = None
     new_customer: str | None = Field(None, max_length=200)
     description: str = Field("", max_length=services.MAX_DESCRIPTION)
-    group_ids: list[int] = Field(default_factory=list, max_length=1000)
+    group_ids: list[Id] = Field(default_factory=list, max_length=1000)
 
 
 class LicensePatch(Schema):
     model_config = {"extra": "forbid"}
-    customer_id: int | None = None
+    customer_id: Id | None = None
     new_customer: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=services.MAX_DESCRIPTION)
 
 
 class VisibilityIn(Schema):
     model_config = {"extra": "forbid"}
-    user_ids: list[int] = Field(max_length=10_000)
+    user_ids: list[Id] = Field(max_length=10_000)
 
 
 class VisibleUser(Schema):
@@ -119,7 +120,7 @@ class VisibleUser(Schema):
 
 
 class VisibilityOut(Schema):
-    user_ids: list[int]
+    user_ids: list[Id]
     users: list[VisibleUser]
 
 

@@ -8,6 +8,7 @@ from django.db.models import CharField, F, IntegerField, Value
 
 from licensedesk import access
 from licensedesk.catalog.models import Product
+from licensedesk.core.ids import parse_id
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,6 @@ def _branch(queryset, menu: str, *, name="name", a=None, b=None, n=None):
     )
 
 
-def _customer_id(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
-
-
 def _order(row) -> tuple:
     """Each menu in its model's order: users by last name, first name, email; the rest by name."""
     if row["m"] == "u":
@@ -78,7 +75,7 @@ def menus_for(user, chosen_customer=None) -> Menus:
     if access.can_manage_visibility(user):
         users = access.license_users_of(user)
         branches.append(_branch(users, "u", name="first_name", a="last_name", b="email"))
-    customer_id = _customer_id(chosen_customer)
+    customer_id = parse_id(chosen_customer)
     if customer_id is not None:
         branches.append(_branch(access.customers_visible_to(user).filter(pk=customer_id), "c"))
     menus, org = Menus(), user.organization_id

@@ -8,6 +8,8 @@ from django.utils.functional import cached_property
 
 from licensedesk import access
 from licensedesk.accounts.models import Role
+from licensedesk.api.pagination import MAX_OFFSET
+from licensedesk.core.ids import parse_id
 from licensedesk.licenses.queries import (
     find_licenses,
     search_of,
@@ -97,10 +99,9 @@ class LicensePaginator(Paginator):
         return found
 
     def get_page(self, number):
-        try:
-            asked = max(int(number), 1)
-        except (TypeError, ValueError):
-            asked = 1
+        # Past the last page shows the last; a page beyond any database's reach is refused
+        # the same way rather than counted up to (a 500 on SQLite's 64-bit integers).
+        asked = min(parse_id(number) or 1, MAX_OFFSET // self.per_page)
         self.count_limit = max(self.COUNT_CAP, asked * self.per_page)
         if self.listing.counted_whole:
             start = (asked - 1) * self.per_page
@@ -108,7 +109,7 @@ class LicensePaginator(Paginator):
             if found or asked == 1:  # else past the end
                 self.count = total
                 return self._get_page(found, asked, self)
-        return super().get_page(number)  # counts; past the last page, shows the last
+        return super().get_page(asked)  # counts; past the last page, shows the last
 
     def page(self, number):
         number = self.validate_number(number)

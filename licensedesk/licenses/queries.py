@@ -9,6 +9,7 @@ from licensedesk import access
 from licensedesk.accounts.models import Role
 from licensedesk.care import status as care_status
 from licensedesk.catalog.models import Product
+from licensedesk.core.ids import parse_id
 from licensedesk.groups.models import LicenseGroup
 
 ORDERINGS = {
@@ -20,13 +21,6 @@ ORDERINGS = {
     "registered": "registered_at",
 }
 DEFAULT_ORDERING = "-registered"
-
-
-def parse_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def find_licenses(user, params, products=None):
@@ -61,12 +55,12 @@ def _filtered(user, params):
     customer = params.get("customer")
     if customer == "none":
         licenses = licenses.filter(customer__isnull=True)
-    elif parse_int(customer) is not None:
-        licenses = licenses.filter(customer_id=parse_int(customer))
+    elif parse_id(customer) is not None:
+        licenses = licenses.filter(customer_id=parse_id(customer))
     product = str(params.get("product") or "").strip()
     if product:
         licenses = licenses.filter(
-            Q(product_id=parse_int(product)) if product.isdigit() else Q(product__code=product)
+            Q(product_id=parse_id(product)) if parse_id(product) else Q(product__code=product)
         )
     status = params.get("care_status")
     if status in care_status.LABELS:
@@ -79,7 +73,7 @@ def _filtered(user, params):
         licenses = licenses.filter(care_ends_on__gte=ends_from)
     if ends_until:
         licenses = licenses.filter(care_ends_on__lt=ends_until)
-    group = parse_int(params.get("group"))
+    group = parse_id(params.get("group"))
     if group is not None:
         licenses = licenses.filter(memberships__group_id=group)
     return licenses

@@ -8,6 +8,7 @@ from licensedesk import access
 from licensedesk.care import status as care_status
 from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
+from licensedesk.core.ids import parse_id
 from licensedesk.core.responses import too_many_requests
 from licensedesk.licenses import export, pages, queries, services
 from licensedesk.licenses.forms import LicenseEditForm, RegisterForm
@@ -29,7 +30,7 @@ def _visible_license(request, code):
 def license_list(request):
     menus = menus_for(request.user, chosen_customer=request.GET.get("customer"))
     listing = pages.Listing(request.user, request.GET, products=menus.products)
-    size = queries.parse_int(request.GET.get("size"))
+    size = parse_id(request.GET.get("size"))
     paginator = pages.LicensePaginator(listing, size if size in PAGE_SIZES else 50)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -66,7 +67,7 @@ def license_register(request):
     form = RegisterForm(request.POST or None, initial={"slc": request.GET.get("slc", "")})
     form.set_customers(customers)
     form.set_groups(access.groups_editable_by(request.user).only("id", "name"))
-    preset = queries.parse_int(request.GET.get("customer"))
+    preset = parse_id(request.GET.get("customer"))
     if preset and not form.is_bound:
         form.initial["customer_id"] = preset
     existing = None
@@ -165,7 +166,7 @@ def license_visibility(request, code):
 @access.license_role_required
 def license_bulk_grant(request):
     access.require(request, access.can_manage_visibility(request.user), "license_visibility")
-    ids = [i for i in (queries.parse_int(v) for v in request.POST.getlist("license_ids")) if i]
+    ids = [i for i in (parse_id(v) for v in request.POST.getlist("license_ids")) if i]
     action = request.POST.get("action")
     if not ids or action not in ("grant", "revoke"):
         messages.error(request, "Select licenses and a user first.")

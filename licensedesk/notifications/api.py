@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 
 from licensedesk import access
 from licensedesk.care import reminders
+from licensedesk.core.ids import Id
 from licensedesk.notifications import queries, services
 
 router = Router()
@@ -34,7 +35,7 @@ class ReminderOut(Schema):
 class ReminderIn(Schema):
     model_config = {"extra": "forbid"}
     scope: Scope = "all"
-    group_id: int | None = None
+    group_id: Id | None = None
     slc: str | None = Field(None, max_length=100)
     lead_times: list[int] = Field(default_factory=lambda: [90, 30, 7, 0], max_length=20)
     notify_me: bool = True
@@ -45,7 +46,7 @@ class ReminderIn(Schema):
 class ReminderPatch(Schema):
     model_config = {"extra": "forbid"}
     scope: Scope | None = None
-    group_id: int | None = None
+    group_id: Id | None = None
     slc: str | None = Field(None, max_length=100)
     lead_times: list[int] | None = Field(None, max_length=20)
     notify_me: bool | None = None
@@ -79,19 +80,19 @@ def create_reminder(request, payload: ReminderIn):
     return 201, _reminder(request, reminder.pk)
 
 
-@router.get("/care-reminders/{int:reminder_id}", response=ReminderOut, tags=["care reminders"])
+@router.get("/care-reminders/{id:reminder_id}", response=ReminderOut, tags=["care reminders"])
 def get_reminder(request, reminder_id: int):
     return _reminder(request, reminder_id)
 
 
-@router.patch("/care-reminders/{int:reminder_id}", response=ReminderOut, tags=["care reminders"])
+@router.patch("/care-reminders/{id:reminder_id}", response=ReminderOut, tags=["care reminders"])
 def patch_reminder(request, reminder_id: int, payload: ReminderPatch):
     reminder = _reminder(request, reminder_id)
     reminders.update_reminder(request.auth, reminder, payload.dict(exclude_unset=True), request)
     return _reminder(request, reminder_id)
 
 
-@router.delete("/care-reminders/{int:reminder_id}", response={204: None}, tags=["care reminders"])
+@router.delete("/care-reminders/{id:reminder_id}", response={204: None}, tags=["care reminders"])
 def delete_reminder(request, reminder_id: int):
     reminders.delete_reminder(request.auth, _reminder(request, reminder_id), request=request)
     return 204, None
@@ -131,11 +132,11 @@ class ProfileIn(Schema):
     name: str = Field(max_length=100)
     description: str = Field("", max_length=500)
     scope: ProfileScope = "all"
-    group_ids: list[int] = Field(default_factory=list, max_length=1000)
-    customer_ids: list[int] = Field(default_factory=list, max_length=1000)
+    group_ids: list[Id] = Field(default_factory=list, max_length=1000)
+    customer_ids: list[Id] = Field(default_factory=list, max_length=1000)
     events: list[str] = Field(max_length=20)
     lead_times: list[int] = Field(default_factory=lambda: [90, 30, 7, 0], max_length=20)
-    user_ids: list[int] = Field(default_factory=list, max_length=1000)
+    user_ids: list[Id] = Field(default_factory=list, max_length=1000)
     extra_emails: list[str] = Field(default_factory=list, max_length=50)
     email_enabled: bool = True
     webhook_url: str = Field("", max_length=500)
@@ -147,11 +148,11 @@ class ProfilePatch(Schema):
     name: str | None = Field(None, max_length=100)
     description: str | None = Field(None, max_length=500)
     scope: ProfileScope | None = None
-    group_ids: list[int] | None = Field(None, max_length=1000)
-    customer_ids: list[int] | None = Field(None, max_length=1000)
+    group_ids: list[Id] | None = Field(None, max_length=1000)
+    customer_ids: list[Id] | None = Field(None, max_length=1000)
     events: list[str] | None = Field(None, max_length=20)
     lead_times: list[int] | None = Field(None, max_length=20)
-    user_ids: list[int] | None = Field(None, max_length=1000)
+    user_ids: list[Id] | None = Field(None, max_length=1000)
     extra_emails: list[str] | None = Field(None, max_length=50)
     email_enabled: bool | None = None
     webhook_url: str | None = Field(None, max_length=500)
@@ -189,14 +190,14 @@ def create_profile(request, payload: ProfileIn):
 
 
 @router.get(
-    "/notification-profiles/{int:profile_id}", response=ProfileOut, tags=["notification profiles"]
+    "/notification-profiles/{id:profile_id}", response=ProfileOut, tags=["notification profiles"]
 )
 def get_profile(request, profile_id: int):
     return _profile(request, profile_id)
 
 
 @router.patch(
-    "/notification-profiles/{int:profile_id}", response=ProfileOut, tags=["notification profiles"]
+    "/notification-profiles/{id:profile_id}", response=ProfileOut, tags=["notification profiles"]
 )
 def patch_profile(request, profile_id: int, payload: ProfilePatch):
     profile = _profile(request, profile_id)
@@ -205,7 +206,7 @@ def patch_profile(request, profile_id: int, payload: ProfilePatch):
 
 
 @router.delete(
-    "/notification-profiles/{int:profile_id}", response={204: None}, tags=["notification profiles"]
+    "/notification-profiles/{id:profile_id}", response={204: None}, tags=["notification profiles"]
 )
 def delete_profile(request, profile_id: int):
     services.delete_profile(request.auth, _profile(request, profile_id), request)
@@ -243,7 +244,7 @@ def list_deliveries(request, state: str = ""):
     return deliveries
 
 
-@router.post("/deliveries/{int:delivery_id}/retry", response=DeliveryOut, tags=["deliveries"])
+@router.post("/deliveries/{id:delivery_id}/retry", response=DeliveryOut, tags=["deliveries"])
 def retry_delivery(request, delivery_id: int):
     _license_role(request)
     delivery = get_object_or_404(access.deliveries_visible_to(request.auth), pk=delivery_id)

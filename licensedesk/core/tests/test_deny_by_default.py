@@ -30,6 +30,7 @@ SECRET_IN_URL = {"care:calendar", "notifications:mute"}
 SECOND_STEP = {"accounts:login_verify"}
 DUMMY = {
     "int": "1",
+    "id": "1",
     "str": "x",
     "slug": "x",
     "uuid": "00000000-0000-0000-0000-000000000001",
