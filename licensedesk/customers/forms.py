@@ -1,7 +1,8 @@
 from django import forms
 
 from licensedesk.accounts.forms import ServiceFormMixin
+from licensedesk.core.forms import Form
 
 
-class CustomerForm(ServiceFormMixin, forms.Form):
+class CustomerForm(ServiceFormMixin, Form):
     name = forms.CharField(max_length=200, label="Customer name")

@@ -1,10 +1,11 @@
 from django import forms
 
 from licensedesk.accounts.forms import ServiceFormMixin
+from licensedesk.core.forms import Form
 from licensedesk.licenses.services import MAX_DESCRIPTION
 
 
-class CustomerChoiceMixin(forms.Form):
+class CustomerChoiceMixin(Form):
     """Pick one of the customers the user sees, or add a new one inline."""
 
     customer_id = forms.TypedChoiceField(
