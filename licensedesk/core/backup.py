@@ -22,7 +22,7 @@ MANIFEST = "manifest.json"
 
 def backup(archive: Path) -> dict:
     """Write the archive; returns its manifest."""
-    vendor = connection.vendor
+    vendor = database.kind()
     manifest = {
         "format": 1,
         "database": vendor,

@@ -45,6 +45,11 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
             copy.write_row(row)
 
 
+def kind() -> str:
+    """ "sqlite" or "postgresql": what a backup was made of."""
+    return connection.vendor
+
+
 class DatabaseToolMissing(RuntimeError):
     pass
 
