@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from licensedesk.accounts.models import User
-from licensedesk.activation.models import Installation
 from licensedesk.care.reminders import create_reminder
 from licensedesk.licenses.models import License
 from licensedesk.monitoring import services
@@ -16,6 +15,7 @@ from licensedesk.monitoring.models import (
     SEVERITY,
     Health,
     HourlyStat,
+    Installation,
     LatestReport,
     State,
     StateChange,

@@ -1,6 +1,31 @@
 from django.db import models
 
 
+class Installation(models.Model):
+    """A customer's VMS installation on a license, known from its license requests (or added
+    by hand). Its table kept the name it had when the model lived in the activation app."""
+
+    license = models.ForeignKey(  # indexed by installation_unique, which starts with it
+        "licenses.License", on_delete=models.CASCADE, related_name="installations", db_index=False
+    )
+    uuid = models.UUIDField("installation id")
+    hostname = models.CharField(max_length=200, blank=True)
+    product_version = models.CharField(max_length=200, blank=True)
+    devices_active = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_activation_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "activation_installation"
+        ordering = ["hostname", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["license", "uuid"], name="installation_unique")
+        ]
+
+    def __str__(self):
+        return self.hostname or str(self.uuid)
+
+
 class State(models.TextChoices):
     PENDING = "pending", "Pending"
     HEALTHY = "healthy", "Healthy"
@@ -50,7 +75,7 @@ class Health(models.Model):
     """The monitored state of one installation (one row, updated by every report)."""
 
     installation = models.OneToOneField(
-        "activation.Installation", on_delete=models.CASCADE, related_name="health"
+        Installation, on_delete=models.CASCADE, related_name="health"
     )
     # Every status report rewrites this row: it carries as few indexes as the pages need, so
     # that PostgreSQL can update it in place (HOT) when the state holds (docs/benchmarks.md).
@@ -101,7 +126,7 @@ class LatestReport(models.Model):
 
 class StateChange(models.Model):
     installation = models.ForeignKey(
-        "activation.Installation", on_delete=models.CASCADE, related_name="state_changes"
+        Installation, on_delete=models.CASCADE, related_name="state_changes"
     )
     from_state = models.CharField(max_length=10, choices=State.choices)
     to_state = models.CharField(max_length=10, choices=State.choices)
@@ -120,7 +145,7 @@ class Report(models.Model):
     """A raw status report, kept for a short window, then folded into hourly figures."""
 
     installation = models.ForeignKey(
-        "activation.Installation", on_delete=models.CASCADE, related_name="reports", db_index=False
+        Installation, on_delete=models.CASCADE, related_name="reports", db_index=False
     )  # the (installation, received_at) index serves it
     received_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices)
@@ -143,7 +168,7 @@ class HourlyStat(models.Model):
     """One hour of one installation, downsampled from its reports; kept a year."""
 
     installation = models.ForeignKey(
-        "activation.Installation", on_delete=models.CASCADE, related_name="hourly_stats"
+        Installation, on_delete=models.CASCADE, related_name="hourly_stats"
     )
     hour = models.DateTimeField()
     reports = models.PositiveIntegerField(default=0)

@@ -5,11 +5,10 @@ from django.db import connection
 from django.db.models import Count, F, Q, Window
 
 from licensedesk import access
-from licensedesk.activation.models import Installation
 from licensedesk.core import rows
 from licensedesk.customers.models import Customer
 from licensedesk.licenses.models import License
-from licensedesk.monitoring.models import Health, State
+from licensedesk.monitoring.models import Health, Installation, State
 
 
 def find_installations(user, params):

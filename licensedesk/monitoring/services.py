@@ -15,7 +15,6 @@ from django.db.models import Avg, Count, F, Max, Q
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
-from licensedesk.activation.models import Installation
 from licensedesk.audit.services import record
 from licensedesk.core import rows
 from licensedesk.core.errors import ServiceError
@@ -24,6 +23,7 @@ from licensedesk.monitoring.models import (
     SEVERITY,
     Health,
     HourlyStat,
+    Installation,
     LatestReport,
     Report,
     State,

@@ -2,10 +2,11 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from licensedesk.activation.models import Activation, Installation
+from licensedesk.activation.models import Activation
 from licensedesk.activation.tests.factories import activatable, lrq
 from licensedesk.care.status import today
 from licensedesk.licenses.models import License
+from licensedesk.monitoring.models import Installation
 
 
 def _post(client, lic, body):

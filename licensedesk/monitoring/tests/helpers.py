@@ -4,9 +4,9 @@ import copy
 import json
 from datetime import UTC, datetime
 
-from licensedesk.activation.models import Installation
 from licensedesk.licenses.tests import factories
 from licensedesk.monitoring import services
+from licensedesk.monitoring.models import Installation
 from licensedesk.monitoring.reports import StatusReport
 
 
