@@ -28,7 +28,7 @@ is installed, else from a Python thread pool, which costs the machine far more C
     are in the database a second later (they are stored in batches behind the answers).
     Targets: >= 1,000 reports/s and >= half the /healthz rate. The SQL of a token's first
     report, stored before its answer, is shown from the test Client.
-(b) services.detect_offline() over the 10,000 installations (500 of them turn Offline), in a
+(b) offline.detect_offline() over the 10,000 installations (500 of them turn Offline), in a
     transaction rolled back after each run: p50/max of --reps runs. Target: <= 1 s.
 (c) The Installations page (/installations/) of the License Admin through Django's test
     Client: server time p50/p95 of --reps requests and the query count. Target p95 <= 50 ms.
@@ -76,7 +76,7 @@ def seed() -> tuple:
 
     from licensedesk.accounts.models import Organization, Role, User
     from licensedesk.catalog.models import Product, ProductVersion
-    from licensedesk.monitoring.services import TOKEN_PREFIX, digest
+    from licensedesk.monitoring.tokens import TOKEN_PREFIX, digest
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -247,18 +247,16 @@ def bench_http(pairs, args) -> dict:
         before = cursor.fetchone()[0]
     try:
         wait_for(PORT, server)
-        from licensedesk.monitoring import services
+        from licensedesk.monitoring import writer
 
-        # Each installation reports ROUNDS times, MIN_REPORT_GAP apart. A web process learns
-        # every enabled token at its first report (services._learn_enabled_tokens); before
-        # it did, a token met a process that had seen it with a chance of
-        # 1 - 1/2**(round - 1) with two processes, and each first meeting cost a lookup. The
-        # rounds show that they are now alike.
+        # Each installation reports ROUNDS times, MIN_REPORT_GAP apart: whatever a web
+        # process learns at a token's first report to it (licensedesk/monitoring/tokens.py),
+        # the later rounds show what it saves.
         rounds = [("healthz", health), ("reports", reports)]
         rounds += [(f"reports, round {k}", reports) for k in range(2, ROUNDS + 1)]
         for name, requests in rounds:
             if name.startswith("reports, round"):
-                time.sleep(services.MIN_REPORT_GAP)  # every installation may report again
+                time.sleep(writer.MIN_REPORT_GAP.total_seconds())  # each may report again
             cpu, db_cpu, backends = tree_cpu(server.pid), postgres_cpu(), postgres_cpu(DB_NAME)
             load_avg = loadavg()
             results[name] = run_load(workdir, name, PORT, requests, args.concurrency, 60)
@@ -285,13 +283,13 @@ def bench_http(pairs, args) -> dict:
 def bench_detect_offline(reps: int) -> list[float]:
     from django.db import transaction
 
-    from licensedesk.monitoring import services
+    from licensedesk.monitoring import offline
 
     times, changed = [], 0
     for _ in range(reps):
         with transaction.atomic():
             start = time.perf_counter()
-            changed = services.detect_offline()
+            changed = offline.detect_offline()
             times.append(time.perf_counter() - start)
             transaction.set_rollback(True)
     print(f"    (each run turned {changed} installations Offline, rolled back)")

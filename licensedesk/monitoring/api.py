@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
 from licensedesk import access
-from licensedesk.monitoring import intake, queries, services
+from licensedesk.monitoring import intake, queries, tokens, uptime
 from licensedesk.monitoring.models import HourlyStat, StateChange
 from licensedesk.monitoring.reports import StatusReport
 
@@ -44,7 +44,7 @@ def report_status(request, installation_id: int):
 
     Served by a plain Django view ahead of this one (licensedesk/monitoring/intake.py), which
     this operation delegates to."""
-    return intake.receive(request, installation_id)
+    return intake.status_view(request, installation_id)
 
 
 class HealthOut(Schema):
@@ -166,7 +166,7 @@ def get_installation(request, installation_id: int):
         setattr(
             installation,
             f"uptime_{label}",
-            services.uptime(installation, timedelta(days=days)) if health else None,
+            uptime.uptime(installation, timedelta(days=days)) if health else None,
         )
     return installation
 
@@ -188,11 +188,11 @@ def get_history(request, installation_id: int, days: int = 7):
 def rotate_token(request, installation_id: int):
     """Enable monitoring or rotate its token (the old one stops working). Shown once."""
     installation = _installation(request, installation_id)
-    secret = services.issue_token(request.auth, installation, request=request)
+    secret = tokens.issue_token(request.auth, installation, request=request)
     return 201, {"installation_id": installation.pk, "token": secret}
 
 
 @router.delete("/installations/{int:installation_id}/monitoring-token", response={204: None})
 def disable_monitoring(request, installation_id: int):
-    services.disable(request.auth, _installation(request, installation_id), request=request)
+    tokens.disable(request.auth, _installation(request, installation_id), request=request)
     return 204, None

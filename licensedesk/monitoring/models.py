@@ -78,7 +78,7 @@ class Health(models.Model):
         Installation, on_delete=models.CASCADE, related_name="health"
     )
     # Every status report rewrites this row: it carries as few indexes as the pages need, so
-    # that PostgreSQL can update it in place (HOT) when the state holds (docs/benchmarks.md).
+    # that PostgreSQL can update it in place (HOT) when the state holds.
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -109,11 +109,29 @@ class Health(models.Model):
         """The latest report as it was received (None before the first)."""
         return LatestReport.objects.filter(health=self).values_list("report", flat=True).first()
 
+    def change_state(self, state: str, reasons: list, now) -> "StateChange | None":
+        """Take `state` for `reasons`; returns the StateChange to record (not saved yet) when
+        the state is a new one, else None."""
+        self.reasons = reasons
+        if self.state == state:
+            return None
+        change = StateChange(
+            installation_id=self.installation_id,
+            from_state=self.state,
+            to_state=state,
+            at=now,
+            reasons=reasons[:20],
+        )
+        self.state = state
+        self.severity = SEVERITY[state]
+        self.state_since = now
+        return change
+
 
 class LatestReport(models.Model):
     """The latest report of a monitored installation, whole, for its detail page: apart from
-    its Health row, which the Installations page reads for 10,000 installations at a time
-    (without the report beside it, a Health row is a quarter as wide: docs/benchmarks.md)."""
+    its Health row, which the Installations page reads for every installation at a time and
+    which stays narrow without the report beside it."""
 
     health = models.OneToOneField(
         Health, on_delete=models.CASCADE, primary_key=True, related_name="latest_report"
