@@ -1,9 +1,10 @@
 """Monitoring tokens: a user enables monitoring of an installation (a token, shown once and
 stored as its digest), rotates or revokes it; every status report is looked up by its token.
 
-A web process remembers the tokens it has looked up, so that a known token's report costs no
-query before its answer. Remembering is safe: a report is stored only while its Health row
-still holds its token and is enabled (`writer`), and a token found gone there is forgotten."""
+A web process remembers the tokens: at its first report it learns every enabled one in one
+query, and a token issued since is looked up at its first report; so a report costs no query
+before its answer. Remembering is safe: a report is stored only while its Health row still
+holds its token and is enabled (`writer`), and a token found gone there is forgotten."""
 
 import hashlib
 import secrets
@@ -79,27 +80,48 @@ class Reporter:
 
 
 _remembered: dict[str, Reporter] = {}
+_learned = False  # whether this process learned every enabled token
 
 
 def reporter_for(secret: str) -> Reporter | None:
     """The installation this token speaks for (monitoring enabled), or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > MAX_TOKEN_LENGTH:
         return None
+    if not _learned:
+        _learn_enabled_tokens()
     token_digest = digest(secret)
     reporter = _remembered.get(token_digest)
     if reporter is None:
-        health = (
-            Health.objects.filter(token_digest=token_digest, enabled=True)
-            .only("installation_id", "organization_id", "token_digest")
-            .first()
-        )
-        if health is None:
-            return None
-        reporter = Reporter.of(health)
-        if len(_remembered) >= REMEMBERED:
-            _remembered.clear()
-        _remembered[token_digest] = reporter
+        reporter = _look_up(token_digest)
+        if reporter is not None:
+            _remember(reporter)
     return reporter
+
+
+def _look_up(token_digest: str) -> Reporter | None:
+    found = _enabled().filter(token_digest=token_digest).first()
+    return Reporter(*found) if found else None
+
+
+def _learn_enabled_tokens() -> None:
+    """All enabled tokens in one query, rather than each at its first report to this process,
+    one query apiece, after every start of a web process."""
+    global _learned
+    _learned = True
+    for reporter in _enabled()[:REMEMBERED]:
+        _remember(Reporter(*reporter))
+
+
+def _enabled():
+    return Health.objects.filter(enabled=True, token_digest__isnull=False).values_list(
+        "pk", "installation_id", "organization_id", "token_digest"
+    )
+
+
+def _remember(reporter: Reporter) -> None:
+    if len(_remembered) >= REMEMBERED:
+        _remembered.clear()
+    _remembered[reporter.token_digest] = reporter
 
 
 def forget(token_digest: str) -> None:
@@ -108,7 +130,10 @@ def forget(token_digest: str) -> None:
 
 
 def forget_all() -> None:
+    """Forget every token, as a new process (tests)."""
+    global _learned
     _remembered.clear()
+    _learned = False
 
 
 class TokenGone(Exception):

@@ -46,7 +46,7 @@ class PendingReport:
     health_id: int
     installation_id: int
     token_digest: str | None  # stored only while the Health row still holds this token
-    now: datetime
+    received_at: datetime
     state: str
     reasons: list
     report: dict  # as JSON
@@ -64,7 +64,7 @@ class PendingReport:
             health_id=reporter.health_id,
             installation_id=reporter.installation_id,
             token_digest=reporter.token_digest,
-            now=now,
+            received_at=now,
             state=state,
             reasons=reasons,
             report=report.model_dump(mode="json"),
@@ -112,17 +112,6 @@ def _store_batch(batch: list[tuple[int, PendingReport]]) -> dict[int, tuple]:
     return outcomes
 
 
-_WRITTEN_FIELDS = [
-    "reasons",
-    "state",
-    "severity",
-    "state_since",
-    "last_report_at",
-    "product_version",
-    "hostname",
-]
-
-
 def _store(batch: list[tuple[int, PendingReport]]) -> dict[int, tuple]:
     """Lock the batch's Health rows (in id order, so that two batches never wait for each
     other in a circle), decide each report on its row as it is now, and write the rows, the
@@ -131,27 +120,23 @@ def _store(batch: list[tuple[int, PendingReport]]) -> dict[int, tuple]:
     ids = {entry.health_id for _, entry in batch}
     locked = Health.objects.select_for_update().filter(pk__in=ids, enabled=True).order_by("pk")
     healths = {health.pk: health for health in locked}
-    outcomes, written, latest, changes, reports = {}, [], [], [], []
+    outcomes, written, fields, latest, changes, reports = {}, [], set(), [], [], []
     for index, entry in batch:
         health = healths.get(entry.health_id)
         if health is None or health.token_digest != entry.token_digest:
             outcomes[index] = (GONE, None)
             continue
         last = health.last_report_at
-        if last is not None and entry.now - last < MIN_REPORT_GAP:
+        if last is not None and entry.received_at - last < MIN_REPORT_GAP:
             outcomes[index] = (TOO_SOON, last)
             continue
-        if change := health.change_state(entry.state, entry.reasons, entry.now):
-            changes.append(change)
-        health.last_report_at = entry.now
-        health.product_version = entry.product_version
-        health.hostname = entry.hostname
+        fields |= _take(health, entry, changes)
         written.append(health)
         latest.append(LatestReport(health_id=health.pk, report=entry.report))
         reports.append(
             Report(
                 installation_id=health.installation_id,
-                received_at=entry.now,
+                received_at=entry.received_at,
                 state=entry.state,
                 cpu=entry.cpu,
                 memory=entry.memory,
@@ -161,13 +146,32 @@ def _store(batch: list[tuple[int, PendingReport]]) -> dict[int, tuple]:
         )
         outcomes[index] = (WRITTEN, None)
     if written:
-        Health.objects.bulk_update(written, _WRITTEN_FIELDS)
+        # The rows exist (locked above): written as an upsert, they take one statement whose
+        # cost grows with the rows alone; bulk_update's grows with rows times fields.
+        Health.objects.bulk_create(
+            written, update_conflicts=True, unique_fields=["id"], update_fields=sorted(fields)
+        )
         LatestReport.objects.bulk_create(
             latest, update_conflicts=True, unique_fields=["health"], update_fields=["report"]
         )
         Report.objects.bulk_create(reports)
         StateChange.objects.bulk_create(changes)
     return outcomes
+
+
+def _take(health: Health, entry: PendingReport, changes: list) -> set[str]:
+    """Apply the report to its installation's Health row; returns the fields that changed,
+    and adds the state change to `changes`, if any."""
+    before = {"reasons": health.reasons, "product_version": health.product_version}
+    before["hostname"] = health.hostname
+    if change := health.change_state(entry.state, entry.reasons, entry.received_at):
+        changes.append(change)
+    health.last_report_at = entry.received_at
+    health.product_version = entry.product_version
+    health.hostname = entry.hostname
+    changed = {name for name, value in before.items() if getattr(health, name) != value}
+    changed.add("last_report_at")
+    return changed | {"state", "severity", "state_since"} if change else changed
 
 
 def interval() -> float:
@@ -259,11 +263,11 @@ def accept(entry: PendingReport) -> None:
     """Queue a report for the next batch, unless this process accepted one of the same
     installation less than MIN_REPORT_GAP ago (RateLimited)."""
     last = _last_accepted.get(entry.health_id)
-    if last is not None and entry.now - last < MIN_REPORT_GAP:
-        raise too_soon(last, entry.now)
+    if last is not None and entry.received_at - last < MIN_REPORT_GAP:
+        raise too_soon(last, entry.received_at)
     if len(_last_accepted) >= REMEMBERED:
         _last_accepted.clear()
-    _last_accepted[entry.health_id] = entry.now
+    _last_accepted[entry.health_id] = entry.received_at
     writer.submit(entry)
 
 
