@@ -22,6 +22,13 @@ def thresholds_for(org_id: int) -> Thresholds:
     return found
 
 
+def thresholds_to_edit(organization) -> Thresholds:
+    """The company's thresholds as the database holds them (not this process's copy), or
+    unsaved defaults."""
+    found = Thresholds.objects.filter(organization=organization).first()
+    return found or Thresholds(organization=organization)
+
+
 def forget_thresholds(org_id: int) -> None:
     _kept.pop(org_id, None)
 

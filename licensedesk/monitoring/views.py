@@ -14,7 +14,7 @@ from licensedesk.core.errors import ServiceError
 from licensedesk.customers.queries import chosen_customer
 from licensedesk.monitoring import installations, queries, tokens, uptime
 from licensedesk.monitoring.models import State, StateChange, Thresholds
-from licensedesk.monitoring.thresholds import forget_thresholds
+from licensedesk.monitoring.thresholds import forget_thresholds, thresholds_to_edit
 
 TOKEN_COOKIE = "ld_new_monitoring_token"
 COLORS = {"healthy": "ok", "attention": "warn", "critical": "bad", "offline": "bad"}
@@ -171,14 +171,11 @@ class ThresholdsForm(forms.ModelForm):
 @access.license_role_required
 def thresholds(request):
     access.require(request, access.is_license_admin(request.user), "monitoring_thresholds")
-    current = Thresholds.objects.filter(organization_id=request.user.organization_id).first()
-    form = ThresholdsForm(
-        request.POST or None,
-        instance=current or Thresholds(organization_id=request.user.organization_id),
-    )
+    company = request.user.organization
+    form = ThresholdsForm(request.POST or None, instance=thresholds_to_edit(company))
     if request.method == "POST" and form.is_valid():
         form.save()
-        forget_thresholds(request.user.organization_id)
+        forget_thresholds(company.pk)
         record("monitoring.thresholds", request=request, changes=form.cleaned_data)
         messages.success(request, "The thresholds were saved.")
         return redirect("monitoring:thresholds")
