@@ -1,12 +1,16 @@
 """The Installations page lists each installation in one row: state, host, customer,
 license, version, last report and why, every value escaped."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from licensedesk.licenses.tests import factories
+from licensedesk.monitoring import views
 from licensedesk.monitoring.models import Health, Installation, State
 from licensedesk.monitoring.queries import find_installations
 from licensedesk.monitoring.tests.helpers import installation, monitored
@@ -56,8 +60,6 @@ def test_the_state_cards_count_the_installations_in_each_state(login, world):
 
 
 def _cards(html) -> dict:
-    import re
-
     return dict(re.findall(r'href="\?state=(\w+)"><span class="num">(\d+)</span>', html))
 
 
@@ -74,8 +76,6 @@ def _three_critical_two_healthy_one_quiet(world):
 
 
 def test_walking_the_pages_lists_each_installation_once_worst_first(login, world, monkeypatch):
-    from licensedesk.monitoring import views
-
     _three_critical_two_healthy_one_quiet(world)
     monkeypatch.setattr(views, "PER_PAGE", 2)
     client = login(world.license_admin)
@@ -93,9 +93,6 @@ def test_walking_the_pages_lists_each_installation_once_worst_first(login, world
 
 
 def _queries(client, url) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -103,8 +100,6 @@ def _queries(client, url) -> int:
 
 @pytest.mark.parametrize("query", ["", "?state=critical", "?search=vms"])
 def test_the_page_costs_the_same_queries_whatever_its_size(login, world, monkeypatch, query):
-    from licensedesk.monitoring import views
-
     _three_critical_two_healthy_one_quiet(world)
     client = login(world.license_admin)
     client.get("/installations/")  # the session's first request makes a few of its own
@@ -125,8 +120,6 @@ def test_the_api_list_costs_the_same_queries_whatever_its_size(api, world):
 
 
 def test_a_page_past_the_end_shows_the_last_page_and_the_same_cards(login, world, monkeypatch):
-    from licensedesk.monitoring import views
-
     _three_critical_two_healthy_one_quiet(world)
     monkeypatch.setattr(views, "PER_PAGE", 4)
     response = login(world.license_admin).get("/installations/?page=9")
