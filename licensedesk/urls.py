@@ -3,11 +3,18 @@ from django.urls import include, path
 
 from licensedesk.activation.views import jwks as jwks_view
 from licensedesk.api.api import api
+from licensedesk.monitoring import intake
 
 admin.site.site_header = "licensedesk back office"
 admin.site.site_title = "licensedesk back office"
 
 urlpatterns = [
+    # First: status reports are the hottest requests (see licensedesk/monitoring/intake.py).
+    path(
+        "api/v1/installations/<int:installation_id>/status",
+        intake.status_view,
+        name="installation-status",
+    ),
     path("api/v1/", api.urls),
     path("", include("licensedesk.dashboard.urls")),
     path("accounts/", include("licensedesk.accounts.urls")),

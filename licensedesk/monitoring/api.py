@@ -1,71 +1,15 @@
 from datetime import datetime, timedelta
 
-import pydantic
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import paginate
-from ninja.security import HttpBearer
 
 from licensedesk import access
-from licensedesk.monitoring import intake, queries, tokens, uptime
+from licensedesk.monitoring import queries, tokens, uptime
 from licensedesk.monitoring.models import HourlyStat, StateChange
-from licensedesk.monitoring.reports import MAX_BYTES, StatusReport
 
 router = Router(tags=["installations"])
-
-
-class MonitoringToken(HttpBearer):
-    """An installation's own monitoring token: `Authorization: Bearer ldmon_…`."""
-
-    def authenticate(self, request, token):
-        return tokens.reporter_for(token)
-
-
-@router.post(
-    "/installations/{int:installation_id}/status",
-    auth=MonitoringToken(),
-    response={202: None},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": StatusReport.model_json_schema()}},
-        }
-    },
-)
-def report_status(request, installation_id: int):
-    """An installation reports its status (every minute or so) with its own monitoring token
-    (`Authorization: Bearer ldmon_…`). 202 when accepted: the report is stored with its web
-    process's next batch, within about 50 ms (a report that the database then refuses — its
-    token revoked a moment before, or a second report within 10 s that reached another web
-    process — is dropped). 401 for a missing, unknown or revoked token, 404 for another
-    installation's, 413 over 256 KB, 400/422 for a malformed report, 429 with `Retry-After`
-    for reports less than 10 s apart."""
-    reporter = request.auth
-    if reporter.installation_id != installation_id:
-        raise Http404
-    try:
-        intake.receive(reporter, _report_in(request))
-    except tokens.TokenGone:
-        raise AuthenticationError from None
-    return HttpResponse(status=202)
-
-
-def _report_in(request) -> StatusReport:
-    """The report in the request's body: 413 over MAX_BYTES (before reading a body that says
-    it is), 400 for what is no JSON, 422 for a report that is not valid."""
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES or len(request.body) > MAX_BYTES:
-        raise HttpError(413, "A status report is at most 256 KB.")
-    try:
-        return StatusReport.model_validate_json(request.body)
-    except pydantic.ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False)
-        if any(e["type"] == "json_invalid" for e in errors):
-            raise HttpError(400, "The body is not valid JSON.") from None
-        located = [{**e, "loc": ("body", "payload", *e["loc"])} for e in errors]
-        raise ValidationError(located) from None
 
 
 class HealthOut(Schema):

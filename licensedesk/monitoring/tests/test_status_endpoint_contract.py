@@ -1,6 +1,8 @@
 """The status endpoint answers like the rest of the API (problem details) and is documented in
 the OpenAPI schema with its body and its token."""
 
+import json
+
 from licensedesk.monitoring import intake
 from licensedesk.monitoring.tests.helpers import monitored, post, report
 
@@ -10,7 +12,27 @@ def test_it_is_documented_with_its_body_and_bearer_token(client):
     operation = schema["paths"]["/api/v1/installations/{installation_id}/status"]["post"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     assert {"sent_at", "host", "servers", "devices"} <= set(body["properties"])
-    assert operation["security"]  # the monitoring token, as a Bearer scheme
+    [security] = operation["security"]
+    [scheme] = security
+    assert schema["components"]["securitySchemes"][scheme]["scheme"] == "bearer"
+    assert {"202", "401", "404", "413", "422", "429"} <= set(operation["responses"])
+
+
+def test_the_documented_path_is_the_one_served(client, world):
+    inst, token = monitored(world.org, world.license_admin)
+    documented = client.get("/api/v1/openapi.json").json()["paths"]
+    [path] = [p for p in documented if p.endswith("/status")]
+    url = path.replace("{installation_id}", str(inst.pk))
+    assert post_to(client, url, token).status_code == 202
+
+
+def post_to(client, url, token):
+    return client.post(
+        url,
+        json.dumps(report()),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
 
 
 def test_other_methods_get_a_problem_with_allow(client, world):
