@@ -127,7 +127,7 @@ def user_can_see_license(user, license_id) -> bool:
 
 def installations_visible_to(user) -> QuerySet:
     """Installations follow their license: visible exactly when the license is."""
-    from licensedesk.activation.models import Installation
+    from licensedesk.monitoring.models import Installation
 
     return Installation.objects.filter(license__in=licenses_visible_to(user))
 

@@ -2,35 +2,11 @@ from django.conf import settings
 from django.db import models
 
 
-class Installation(models.Model):
-    """A customer's VMS installation on a license, known from its license requests (or added
-    by hand)."""
-
-    license = models.ForeignKey(  # indexed by installation_unique, which starts with it
-        "licenses.License", on_delete=models.CASCADE, related_name="installations", db_index=False
-    )
-    uuid = models.UUIDField("installation id")
-    hostname = models.CharField(max_length=200, blank=True)
-    product_version = models.CharField(max_length=200, blank=True)
-    devices_active = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_activation_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["hostname", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["license", "uuid"], name="installation_unique")
-        ]
-
-    def __str__(self):
-        return self.hostname or str(self.uuid)
-
-
 class ActiveDevice(models.Model):
     """A device (by hardware id) holding one of the license's device licenses."""
 
     installation = models.ForeignKey(  # indexed by active_device_unique, which starts with it
-        Installation, on_delete=models.CASCADE, related_name="devices", db_index=False
+        "monitoring.Installation", on_delete=models.CASCADE, related_name="devices", db_index=False
     )
     hardware_id = models.CharField(max_length=128)
     mac = models.CharField(max_length=200, blank=True)
@@ -58,7 +34,7 @@ class Activation(models.Model):
         "licenses.License", on_delete=models.CASCADE, related_name="activations", db_index=False
     )
     installation = models.ForeignKey(
-        Installation, on_delete=models.CASCADE, related_name="activations"
+        "monitoring.Installation", on_delete=models.CASCADE, related_name="activations"
     )
     request_id = models.UUIDField()
     request_digest = models.CharField(max_length=64)

@@ -17,12 +17,13 @@ from django.utils import timezone
 from licensedesk import access
 from licensedesk.activation import lrq as lrq_format
 from licensedesk.activation import signing
-from licensedesk.activation.models import Activation, ActiveDevice, IdempotencyKey, Installation
+from licensedesk.activation.models import Activation, ActiveDevice, IdempotencyKey
 from licensedesk.audit import services as audit
 from licensedesk.care.status import today
 from licensedesk.core import database, metrics
 from licensedesk.core.errors import Conflict, NotFound, ServiceError
 from licensedesk.licenses.models import License
+from licensedesk.monitoring.models import Installation
 from licensedesk.notifications import events
 from licensedesk.notifications.services import emit
 

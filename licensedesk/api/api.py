@@ -3,8 +3,18 @@ from ninja import NinjaAPI
 from licensedesk.api import problems
 from licensedesk.api.auth import ActiveSessionAuth, TokenAuth
 from licensedesk.api.parser import JsonParser
+from licensedesk.monitoring import intake
 
-api = NinjaAPI(
+
+class API(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """The schema of the API's operations and of the status reports' plain view."""
+        schema = super().get_openapi_schema(**kwargs)
+        intake.document(schema)
+        return schema
+
+
+api = API(
     title="licensedesk API",
     version="1",
     description=(
@@ -28,7 +38,7 @@ from licensedesk.licenses.api import router as licenses_router  # noqa: E402
 from licensedesk.monitoring.api import router as monitoring_router  # noqa: E402
 from licensedesk.notifications.api import router as notifications_router  # noqa: E402
 
-api.add_router("/", monitoring_router)  # first: status reports are the hottest requests
+api.add_router("/", monitoring_router)
 api.add_router("/", activation_router)  # then online activations: fewer routes to walk past
 api.add_router("/", accounts_router)
 api.add_router("/audit-events", audit_router)

@@ -8,14 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from licensedesk.accounts.models import User
-from licensedesk.activation.models import Installation
 from licensedesk.care.reminders import create_reminder
 from licensedesk.licenses.models import License
-from licensedesk.monitoring import services
+from licensedesk.monitoring import tokens
 from licensedesk.monitoring.models import (
     SEVERITY,
     Health,
     HourlyStat,
+    Installation,
     LatestReport,
     State,
     StateChange,
@@ -108,7 +108,7 @@ def create_demo_monitoring() -> None:
             license=lic, uuid=uuid.uuid4(), hostname=hostname, product_version="25.1"
         )
         if not story and final == State.PENDING:
-            services.issue_token(admin, installation)
+            tokens.issue_token(admin, installation)
             continue
         start = now - timedelta(days=7)
         step = timedelta(days=7) / (len(story) + 1)
@@ -142,7 +142,7 @@ def create_demo_monitoring() -> None:
         health = Health.objects.create(
             installation=installation,
             organization_id=lic.organization_id,
-            token_digest=services.digest(f"demo-{uuid.uuid4()}"),
+            token_digest=tokens.digest(f"demo-{uuid.uuid4()}"),
             token_prefix="ldmon_demo",
             enabled=final != State.UNKNOWN,
             state=final,

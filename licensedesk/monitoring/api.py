@@ -4,47 +4,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.pagination import paginate
-from ninja.security import HttpBearer
 
 from licensedesk import access
-from licensedesk.monitoring import intake, queries, services
+from licensedesk.monitoring import queries, tokens, uptime
 from licensedesk.monitoring.models import HourlyStat, StateChange
-from licensedesk.monitoring.reports import StatusReport
 
 router = Router(tags=["installations"])
-
-
-class MonitoringTokenAuth(HttpBearer):
-    """Documents the installation's monitoring token (Bearer) in the OpenAPI schema; the
-    token itself is checked by licensedesk.monitoring.intake."""
-
-    def authenticate(self, request, token):
-        return token
-
-
-@router.post(
-    "/installations/{int:installation_id}/status",
-    auth=MonitoringTokenAuth(),
-    response={202: None},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": StatusReport.model_json_schema()}},
-        }
-    },
-)
-def report_status(request, installation_id: int):
-    """An installation reports its status (every minute or so) with its own monitoring token
-    (`Authorization: Bearer ldmon_…`). 202 when accepted: the report is stored with its web
-    process's next batch, within about 50 ms (a report that the database then refuses — its
-    token revoked a moment before, or a second report within 10 s that reached another web
-    process — is dropped). 401 for a missing, unknown or revoked token, 404 for another
-    installation's, 413 over 256 KB, 400/422 for a malformed report, 429 with `Retry-After`
-    for reports less than 10 s apart.
-
-    Served by a plain Django view ahead of this one (licensedesk/monitoring/intake.py), which
-    this operation delegates to."""
-    return intake.receive(request, installation_id)
 
 
 class HealthOut(Schema):
@@ -157,7 +122,7 @@ def list_installations(
     )
 
 
-@router.get("/installations/{int:installation_id}", response=InstallationDetail)
+@router.get("/installations/{id:installation_id}", response=InstallationDetail)
 def get_installation(request, installation_id: int):
     installation = _installation(request, installation_id)
     health = getattr(installation, "health", None)
@@ -166,12 +131,12 @@ def get_installation(request, installation_id: int):
         setattr(
             installation,
             f"uptime_{label}",
-            services.uptime(installation, timedelta(days=days)) if health else None,
+            uptime.uptime(installation, timedelta(days=days)) if health else None,
         )
     return installation
 
 
-@router.get("/installations/{int:installation_id}/history", response=HistoryOut)
+@router.get("/installations/{id:installation_id}/history", response=HistoryOut)
 def get_history(request, installation_id: int, days: int = 7):
     """State changes and hourly figures of the last `days` days (at most 365)."""
     installation = _installation(request, installation_id)
@@ -184,15 +149,15 @@ def get_history(request, installation_id: int, days: int = 7):
     }
 
 
-@router.post("/installations/{int:installation_id}/monitoring-token", response={201: TokenOut})
+@router.post("/installations/{id:installation_id}/monitoring-token", response={201: TokenOut})
 def rotate_token(request, installation_id: int):
     """Enable monitoring or rotate its token (the old one stops working). Shown once."""
     installation = _installation(request, installation_id)
-    secret = services.issue_token(request.auth, installation, request=request)
+    secret = tokens.issue_token(request.auth, installation, request=request)
     return 201, {"installation_id": installation.pk, "token": secret}
 
 
-@router.delete("/installations/{int:installation_id}/monitoring-token", response={204: None})
+@router.delete("/installations/{id:installation_id}/monitoring-token", response={204: None})
 def disable_monitoring(request, installation_id: int):
-    services.disable(request.auth, _installation(request, installation_id), request=request)
+    tokens.disable(request.auth, _installation(request, installation_id), request=request)
     return 204, None

@@ -1,12 +1,16 @@
-"""The status-report endpoint, POST /api/v1/installations/{id}/status: the hottest request
-there is (every installation, every minute), so it is a plain Django view placed before the
-django-ninja routes, with the same answers as the rest of the API (RFC 9457 problem details).
-django-ninja's operation of the same path documents it in the OpenAPI schema and delegates
-here. Measured: the ninja machinery (routing, parameter and auth plumbing) cost about a tenth
-of a report (docs/benchmarks.md)."""
+"""Status reports: POST /api/v1/installations/{id}/status, the one request every installation
+makes every minute. It is a plain Django view routed ahead of the API (licensedesk/urls.py):
+django-ninja's machinery for each request cost the endpoint its margin over a do-nothing view
+(docs/benchmarks.md). It answers like the rest of the API (RFC 9457 problem details) and the
+API's OpenAPI schema describes it (`document`).
+
+A report's token is checked first, then its installation, size and body; the state it means
+by the company's thresholds is derived, and the writer stores it with its process's next
+batch (or before the answer with LICENSEDESK_REPORT_FLUSH_MS=0)."""
 
 import pydantic
 from django.http import HttpResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from licensedesk.api.problems import (
@@ -17,60 +21,125 @@ from licensedesk.api.problems import (
     unauthenticated,
 )
 from licensedesk.core.ratelimit import RateLimited
-from licensedesk.monitoring import services
-from licensedesk.monitoring.reports import MAX_BYTES, StatusReport
+from licensedesk.monitoring import tokens, writer
+from licensedesk.monitoring.reports import MAX_BYTES, StatusReport, derive_state
+from licensedesk.monitoring.thresholds import thresholds_for
 
 
-class _Refused(Exception):
-    def __init__(self, response):
-        self.response = response
+@csrf_exempt
+def status_view(request, installation_id: int) -> HttpResponse:
+    """202 when the report is accepted, else a problem (and 500 without a trace)."""
+    try:
+        return _answer(request, installation_id)
+    except Exception:
+        return server_error(request)
 
 
-def _invalid(request, exc: pydantic.ValidationError):
+def _answer(request, installation_id: int) -> HttpResponse:
+    if request.method != "POST":
+        response = problem(request, 405, "This endpoint answers POST.", "method_not_allowed")
+        response["Allow"] = "POST"
+        return response
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    reporter = tokens.reporter_for(token.strip()) if scheme.lower() == "bearer" else None
+    if reporter is None:
+        return unauthenticated(request)
+    if reporter.installation_id != installation_id:
+        return problem(request, 404, "Not found.", "not_found")
+    # 413 before reading a body that says it is too big
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES or len(request.body) > MAX_BYTES:
+        return problem(request, 413, "A status report is at most 256 KB.")
+    try:
+        report = StatusReport.model_validate_json(request.body)
+    except pydantic.ValidationError as exc:
+        return _invalid(request, exc)
+    try:
+        receive(reporter, report)
+    except RateLimited as exc:
+        return too_many_requests(request, exc)
+    except tokens.TokenGone:
+        return unauthenticated(request)
+    return HttpResponse(status=202)
+
+
+def _invalid(request, exc: pydantic.ValidationError) -> HttpResponse:
     errors = exc.errors(include_url=False, include_context=False)
     if any(e["type"] == "json_invalid" for e in errors):
         return problem(request, 400, "The body is not valid JSON.")
     return invalid(request, [{**e, "loc": ("body", "payload", *e["loc"])} for e in errors])
 
 
-def receive(request, installation_id: int) -> HttpResponse:
-    """Authenticate the monitoring token, validate the report, store it: 202, or a problem."""
-    if request.method != "POST":
-        response = problem(request, 405, "This endpoint answers POST.", "method_not_allowed")
-        response["Allow"] = "POST"
-        return response
-    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        return unauthenticated(request)
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES:
-        return problem(request, 413, "A status report is at most 256 KB.")
-
-    def read_report():  # once the token is known to speak for this installation
-        body = request.body
-        if len(body) > MAX_BYTES:  # sent without a Content-Length
-            raise _Refused(problem(request, 413, "A status report is at most 256 KB."))
-        try:
-            return StatusReport.model_validate_json(body)
-        except pydantic.ValidationError as exc:
-            raise _Refused(_invalid(request, exc)) from None
-
-    try:
-        state = services.receive_report(token, installation_id, read_report)
-    except _Refused as refused:
-        return refused.response
-    except services.NotYours:
-        return problem(request, 404, "Not found.", "not_found")
-    except RateLimited as exc:
-        return too_many_requests(request, exc)
-    if state is None:
-        return unauthenticated(request)
-    return HttpResponse(status=202)
+def receive(reporter: tokens.Reporter, report: StatusReport, now=None) -> str:
+    """Take a validated report of `reporter`'s installation; returns its state. Raises
+    RateLimited (too soon after the installation's last report), TokenGone (monitoring
+    turned off or the token replaced since it was looked up) or NotStored."""
+    now = now or timezone.now()
+    state, reasons = derive_state(report, thresholds_for(reporter.organization_id))
+    entry = writer.PendingReport.of(reporter, report, state, reasons, now)
+    if writer.interval():
+        writer.accept(entry)
+        return state
+    [(outcome, last_report_at)] = writer.store_reports([entry])
+    if outcome == writer.GONE:
+        if reporter.token_digest:
+            tokens.forget(reporter.token_digest)
+        raise tokens.TokenGone
+    if outcome == writer.TOO_SOON:
+        raise writer.too_soon(last_report_at, now)
+    if outcome == writer.FAILED:
+        raise writer.NotStored
+    return state
 
 
-@csrf_exempt
-def status_view(request, installation_id: int):
-    try:
-        return receive(request, installation_id)
-    except Exception:
-        return server_error(request)
+PATH = "/api/v1/installations/{installation_id}/status"  # as licensedesk/urls.py routes it
+
+
+def document(schema: dict) -> None:
+    """Describe the endpoint in the API's OpenAPI `schema` (licensedesk/api/api.py)."""
+    schema["components"].setdefault("securitySchemes", {})["MonitoringToken"] = {
+        "type": "http",
+        "scheme": "bearer",
+    }
+    problem_json = {"application/problem+json": {"schema": {"type": "object"}}}
+
+    def answer(description):
+        return {"description": description, "content": problem_json}
+
+    schema["paths"][PATH] = {
+        "post": {
+            "operationId": "report_status",
+            "summary": "Report an installation's status",
+            "description": (
+                "An installation reports its status (every minute or so) with its own "
+                "monitoring token (`Authorization: Bearer ldmon_…`). 202 when accepted: the "
+                "report is stored with its web process's next batch, within about 50 ms (a "
+                "report that the database then refuses — its token revoked a moment before, "
+                "or a second report within 10 s that reached another web process — is "
+                "dropped)."
+            ),
+            "tags": ["installations"],
+            "parameters": [
+                {
+                    "in": "path",
+                    "name": "installation_id",
+                    "required": True,
+                    "schema": {"type": "integer", "title": "Installation Id"},
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": StatusReport.model_json_schema()}},
+            },
+            "responses": {
+                "202": {"description": "Accepted"},
+                "400": answer("The body is not JSON."),
+                "401": answer("A missing, unknown or revoked token."),
+                "404": answer("The token is another installation's."),
+                "405": answer("Another method than POST."),
+                "413": answer("Over 256 KB."),
+                "422": answer("A malformed report."),
+                "429": answer("Less than 10 s after the last report (see Retry-After)."),
+            },
+            "security": [{"MonitoringToken": []}],
+        }
+    }

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from licensedesk.monitoring import services
+from licensedesk.monitoring import alerts, history, offline
 from licensedesk.outbox.registry import handler
 from licensedesk.outbox.schedule import every
 
@@ -8,13 +8,13 @@ from licensedesk.outbox.schedule import every
 @handler("monitoring.watch")
 def watch(payload: dict) -> None:
     """Offline detection, then alerts for the changes that held."""
-    services.detect_offline()
-    services.send_alerts()
+    offline.detect_offline()
+    alerts.send_alerts()
 
 
 @handler("monitoring.downsample")
 def downsample(payload: dict) -> None:
-    services.downsample()
+    history.downsample()
 
 
 every(timedelta(seconds=30), "monitoring.watch")

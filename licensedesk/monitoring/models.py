@@ -1,6 +1,31 @@
 from django.db import models
 
 
+class Installation(models.Model):
+    """A customer's VMS installation on a license, known from its license requests (or added
+    by hand). Its table kept the name it had when the model lived in the activation app."""
+
+    license = models.ForeignKey(  # indexed by installation_unique, which starts with it
+        "licenses.License", on_delete=models.CASCADE, related_name="installations", db_index=False
+    )
+    uuid = models.UUIDField("installation id")
+    hostname = models.CharField(max_length=200, blank=True)
+    product_version = models.CharField(max_length=200, blank=True)
+    devices_active = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_activation_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "activation_installation"
+        ordering = ["hostname", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["license", "uuid"], name="installation_unique")
+        ]
+
+    def __str__(self):
+        return self.hostname or str(self.uuid)
+
+
 class State(models.TextChoices):
     PENDING = "pending", "Pending"
     HEALTHY = "healthy", "Healthy"
@@ -50,10 +75,10 @@ class Health(models.Model):
     """The monitored state of one installation (one row, updated by every report)."""
 
     installation = models.OneToOneField(
-        "activation.Installation", on_delete=models.CASCADE, related_name="health"
+        Installation, on_delete=models.CASCADE, related_name="health"
     )
     # Every status report rewrites this row: it carries as few indexes as the pages need, so
-    # that PostgreSQL can update it in place (HOT) when the state holds (docs/benchmarks.md).
+    # that PostgreSQL can update it in place (HOT) when the state holds.
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -84,11 +109,29 @@ class Health(models.Model):
         """The latest report as it was received (None before the first)."""
         return LatestReport.objects.filter(health=self).values_list("report", flat=True).first()
 
+    def change_state(self, state: str, reasons: list, now) -> "StateChange | None":
+        """Take `state` for `reasons`; returns the StateChange to record (not saved yet) when
+        the state is a new one, else None."""
+        self.reasons = reasons
+        if self.state == state:
+            return None
+        change = StateChange(
+            installation_id=self.installation_id,
+            from_state=self.state,
+            to_state=state,
+            at=now,
+            reasons=reasons[:20],
+        )
+        self.state = state
+        self.severity = SEVERITY[state]
+        self.state_since = now
+        return change
+
 
 class LatestReport(models.Model):
     """The latest report of a monitored installation, whole, for its detail page: apart from
-    its Health row, which the Installations page reads for 10,000 installations at a time
-    (without the report beside it, a Health row is a quarter as wide: docs/benchmarks.md)."""
+    its Health row, which the Installations page reads for every installation at a time and
+    which stays narrow without the report beside it."""
 
     health = models.OneToOneField(
         Health, on_delete=models.CASCADE, primary_key=True, related_name="latest_report"
@@ -101,7 +144,7 @@ class LatestReport(models.Model):
 
 class StateChange(models.Model):
     installation = models.ForeignKey(
-        "activation.Installation", on_delete=models.CASCADE, related_name="state_changes"
+        Installation, on_delete=models.CASCADE, related_name="state_changes"
     )
     from_state = models.CharField(max_length=10, choices=State.choices)
     to_state = models.CharField(max_length=10, choices=State.choices)
@@ -120,7 +163,7 @@ class Report(models.Model):
     """A raw status report, kept for a short window, then folded into hourly figures."""
 
     installation = models.ForeignKey(
-        "activation.Installation", on_delete=models.CASCADE, related_name="reports", db_index=False
+        Installation, on_delete=models.CASCADE, related_name="reports", db_index=False
     )  # the (installation, received_at) index serves it
     received_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices)
@@ -143,7 +186,7 @@ class HourlyStat(models.Model):
     """One hour of one installation, downsampled from its reports; kept a year."""
 
     installation = models.ForeignKey(
-        "activation.Installation", on_delete=models.CASCADE, related_name="hourly_stats"
+        Installation, on_delete=models.CASCADE, related_name="hourly_stats"
     )
     hour = models.DateTimeField()
     reports = models.PositiveIntegerField(default=0)

@@ -7,8 +7,8 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.installation_list, name="list"),
     path("thresholds/", views.thresholds, name="thresholds"),
-    path("<int:installation_id>/", views.installation_detail, name="detail"),
-    path("<int:installation_id>/monitoring/enable/", views.enable_monitoring, name="enable"),
-    path("<int:installation_id>/monitoring/disable/", views.disable_monitoring, name="disable"),
+    path("<id:installation_id>/", views.installation_detail, name="detail"),
+    path("<id:installation_id>/monitoring/enable/", views.enable_monitoring, name="enable"),
+    path("<id:installation_id>/monitoring/disable/", views.disable_monitoring, name="disable"),
     path("add/<str:code>/", views.add_installation, name="add"),
 ]

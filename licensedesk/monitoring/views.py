@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from licensedesk import access
+from licensedesk.audit.services import record
 from licensedesk.core import secrets_flash
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers.queries import chosen_customer
-from licensedesk.monitoring import queries, services
+from licensedesk.monitoring import installations, queries, tokens, uptime
 from licensedesk.monitoring.models import State, StateChange, Thresholds
+from licensedesk.monitoring.thresholds import forget_thresholds, thresholds_to_edit
 
 TOKEN_COOKIE = "ld_new_monitoring_token"
 COLORS = {"healthy": "ok", "attention": "warn", "critical": "bad", "offline": "bad"}
@@ -78,9 +80,9 @@ def installation_detail(request, installation_id):
         context.update(
             {
                 "report": health.last_report() or None,
-                "timeline": _chart(services.timeline(installation, since, now), since, now),
+                "timeline": _chart(uptime.timeline(installation, since, now), since, now),
                 "uptimes": [
-                    (label, services.uptime(installation, timedelta(days=d), now))
+                    (label, uptime.uptime(installation, timedelta(days=d), now))
                     for label, d in (("24 h", 1), ("7 days", 7), ("30 days", 30))
                 ],
                 "changes": StateChange.objects.filter(installation=installation)[:50],
@@ -98,7 +100,7 @@ def enable_monitoring(request, installation_id):
     path = reverse("monitoring:detail", args=[installation.pk])
     response = redirect(path)
     secrets_flash.flash(
-        response, TOKEN_COOKIE, services.issue_token(request.user, installation, request), path
+        response, TOKEN_COOKIE, tokens.issue_token(request.user, installation, request), path
     )
     return response
 
@@ -107,7 +109,7 @@ def enable_monitoring(request, installation_id):
 @access.license_role_required
 def disable_monitoring(request, installation_id):
     installation = _installation(request, installation_id)
-    services.disable(request.user, installation, request)
+    tokens.disable(request.user, installation, request)
     messages.success(request, "Monitoring is off; the token no longer works.")
     return redirect("monitoring:detail", installation_id=installation.pk)
 
@@ -117,7 +119,7 @@ def disable_monitoring(request, installation_id):
 def add_installation(request, code):
     lic = get_object_or_404(access.licenses_visible_to(request.user), code=code)
     try:
-        installation = services.add_installation(
+        installation = installations.add_installation(
             request.user, lic, request.POST.get("hostname"), request
         )
     except ServiceError as exc:
@@ -169,16 +171,11 @@ class ThresholdsForm(forms.ModelForm):
 @access.license_role_required
 def thresholds(request):
     access.require(request, access.is_license_admin(request.user), "monitoring_thresholds")
-    current = Thresholds.objects.filter(organization_id=request.user.organization_id).first()
-    form = ThresholdsForm(
-        request.POST or None,
-        instance=current or Thresholds(organization_id=request.user.organization_id),
-    )
+    company = request.user.organization
+    form = ThresholdsForm(request.POST or None, instance=thresholds_to_edit(company))
     if request.method == "POST" and form.is_valid():
         form.save()
-        services.forget_thresholds(request.user.organization_id)
-        from licensedesk.audit.services import record
-
+        forget_thresholds(company.pk)
         record("monitoring.thresholds", request=request, changes=form.cleaned_data)
         messages.success(request, "The thresholds were saved.")
         return redirect("monitoring:thresholds")

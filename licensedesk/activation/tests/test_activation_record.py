@@ -9,11 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from licensedesk.activation import services
-from licensedesk.activation.models import Activation, ActiveDevice, Installation
+from licensedesk.activation.models import Activation, ActiveDevice
 from licensedesk.activation.tests.factories import activatable, hardware_ids, lrq
 from licensedesk.audit.models import AuditEvent
 from licensedesk.core.errors import ServiceError
 from licensedesk.licenses.models import License
+from licensedesk.monitoring.models import Installation
 from licensedesk.notifications import events
 from licensedesk.outbox.models import Job
 

@@ -1,8 +1,9 @@
 import uuid
 
 from licensedesk.activation import services, signing
-from licensedesk.activation.models import ActiveDevice, Installation
+from licensedesk.activation.models import ActiveDevice
 from licensedesk.activation.tests.factories import activatable, lrq
+from licensedesk.monitoring.models import Installation
 
 OTHER = "9d2e8c1b-3f4a-4b5c-8d6e-7f8a9b0c1d2e"
 

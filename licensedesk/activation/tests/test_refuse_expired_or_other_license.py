@@ -4,11 +4,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from licensedesk.activation import services
-from licensedesk.activation.models import Activation, Installation
+from licensedesk.activation.models import Activation
 from licensedesk.activation.tests.factories import activatable, lrq
 from licensedesk.care.status import today
 from licensedesk.core.errors import NotFound
 from licensedesk.licenses.models import License, LicenseGrant
+from licensedesk.monitoring.models import Installation
 
 
 def _post(client, lic, body):

@@ -6,10 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from licensedesk.activation import lrq
-from licensedesk.activation.models import Activation, ActiveDevice, Installation
+from licensedesk.activation.models import Activation, ActiveDevice
 from licensedesk.activation.tests.factories import activatable, raw_lrq, sized_lrq
 from licensedesk.audit.models import AuditEvent
 from licensedesk.licenses.models import License
+from licensedesk.monitoring.models import Installation
 
 LAUGHS = '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
 

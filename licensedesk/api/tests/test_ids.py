@@ -42,3 +42,14 @@ def test_a_page_past_any_end_shows_the_last_page(world, login, page):
     r = login(world.license_admin).get(f"/licenses/?page={page}")
     assert r.status_code == 200
     assert r.context["page"].number == 1
+
+
+@pytest.mark.parametrize(
+    "query", [f"customer={HUGE}", "customer=²", "group=²", f"group={HUGE}", f"page={HUGE}"]
+)
+def test_the_installations_page_ignores_strange_ids_and_pages(world, login, query):
+    assert login(world.license_admin).get(f"/installations/?{query}").status_code == 200
+
+
+def test_a_huge_installation_id_is_404(world, api):
+    assert_problem(api(world.license_admin).get(f"/api/v1/installations/{HUGE}"), 404)

@@ -5,9 +5,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from licensedesk.activation.models import ActiveDevice, Installation
+from licensedesk.activation.models import ActiveDevice
 from licensedesk.activation.tests.factories import activatable
 from licensedesk.core import database
+from licensedesk.monitoring.models import Installation
 
 FIELDS = (
     "installation",

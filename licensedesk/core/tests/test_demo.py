@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from licensedesk.care.models import CareReminder
 from licensedesk.licenses.models import License
-from licensedesk.monitoring import services
+from licensedesk.monitoring import alerts, offline
 from licensedesk.monitoring.models import Health, State
 from licensedesk.notifications.models import NotificationProfile
 
@@ -37,6 +37,6 @@ def test_running_the_demo_again_adds_nothing_and_the_worker_keeps_its_states():
     demo()
     assert (License.objects.count(), Health.objects.count(), CareReminder.objects.count()) == counts
     states = sorted(Health.objects.values_list("state", flat=True))
-    services.detect_offline()
-    services.send_alerts()
+    offline.detect_offline()
+    alerts.send_alerts()
     assert sorted(Health.objects.values_list("state", flat=True)) == states

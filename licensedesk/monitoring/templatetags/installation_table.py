@@ -1,7 +1,7 @@
 """`{% installation_row installation %}`: one row of the Installations table, built as one
-string with every value escaped (as `{% license_row %}` is): through the template engine,
-with two `{% url %}` tags and `timesince` per row, the 50 rows were most of the page's
-time (docs/benchmarks.md)."""
+string with every value escaped (as `{% license_row %}` is): rendered through the template
+engine, with two `{% url %}` tags and `timesince` per row, the rows cost more than the rest
+of the page (docs/benchmarks.md)."""
 
 from django import template
 from django.utils.safestring import mark_safe

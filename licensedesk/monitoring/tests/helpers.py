@@ -4,9 +4,9 @@ import copy
 import json
 from datetime import UTC, datetime
 
-from licensedesk.activation.models import Installation
 from licensedesk.licenses.tests import factories
-from licensedesk.monitoring import services
+from licensedesk.monitoring import intake, tokens
+from licensedesk.monitoring.models import Health, Installation
 from licensedesk.monitoring.reports import StatusReport
 
 
@@ -20,10 +20,17 @@ def installation(org, *, grant_to=(), hostname="vms01", lic=None) -> Installatio
     )
 
 
+def ingest(who: Health | tokens.Reporter, report: StatusReport, now=None) -> str:
+    """Store `report` of the installation of `who` (its Health row, or what its token found)
+    as the status endpoint does; returns its state."""
+    reporter = who if isinstance(who, tokens.Reporter) else tokens.Reporter.of(who)
+    return intake.receive(reporter, report, now=now)
+
+
 def monitored(org, admin, **kwargs) -> tuple[Installation, str]:
     """(installation, its monitoring token), monitoring enabled by `admin`."""
     inst = installation(org, **kwargs)
-    return inst, services.issue_token(admin, inst)
+    return inst, tokens.issue_token(admin, inst)
 
 
 HEALTHY = {

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from licensedesk.monitoring import services
+from licensedesk.monitoring import alerts, offline
 from licensedesk.monitoring.models import Health
-from licensedesk.monitoring.tests.helpers import T0, monitored, schema
+from licensedesk.monitoring.tests.helpers import T0, ingest, monitored, schema
 from licensedesk.notifications import events
 from licensedesk.notifications.models import Delivery
 from licensedesk.notifications.sender import send_due
@@ -26,15 +26,15 @@ INSTALLATION_EVENTS = [
 def health(world):
     inst, _ = monitored(world.org, world.license_admin)
     health = Health.objects.get(installation=inst)
-    services.ingest(health, schema(), now=T0)
-    services.send_alerts(T0 + timedelta(minutes=5))
+    ingest(health, schema(), now=T0)
+    alerts.send_alerts(T0 + timedelta(minutes=5))
     return health
 
 
 def go_critical_and_deliver(health, run_jobs):
     health.refresh_from_db()
-    services.ingest(health, schema(host={"disk_pct": 99}), now=T0 + timedelta(minutes=6))
-    services.send_alerts(T0 + timedelta(minutes=10))
+    ingest(health, schema(host={"disk_pct": 99}), now=T0 + timedelta(minutes=6))
+    alerts.send_alerts(T0 + timedelta(minutes=10))
     run_jobs()
     return send_due()
 
@@ -53,7 +53,7 @@ def test_a_critical_installation_is_emailed_once_to_each_recipient(world, health
     assert "host disk 99% full" in mail.outbox[0].body
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
 
-    services.send_alerts(T0 + timedelta(hours=1))
+    alerts.send_alerts(T0 + timedelta(hours=1))
     run_jobs()
     assert send_due() == 0
     assert Delivery.objects.count() == 2 and len(mail.outbox) == 2
@@ -87,11 +87,11 @@ def test_another_companys_profile_is_not_told(world, health, run_jobs):
 
 def test_offline_then_back_online_are_two_deliveries(world, health, run_jobs):
     profile(world.license_admin, "Ops", events=INSTALLATION_EVENTS)
-    services.detect_offline(T0 + timedelta(minutes=10))
-    services.send_alerts(T0 + timedelta(minutes=15))
+    offline.detect_offline(T0 + timedelta(minutes=10))
+    alerts.send_alerts(T0 + timedelta(minutes=15))
     health.refresh_from_db()
-    services.ingest(health, schema(), now=T0 + timedelta(minutes=20))
-    services.send_alerts(T0 + timedelta(minutes=25))
+    ingest(health, schema(), now=T0 + timedelta(minutes=20))
+    alerts.send_alerts(T0 + timedelta(minutes=25))
     run_jobs()
     assert send_due() == 2
     assert list(Delivery.objects.order_by("id").values_list("event", flat=True)) == [

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from licensedesk.core.tests.browser import log_in
 from licensedesk.licenses.tests import factories
-from licensedesk.monitoring import services
+from licensedesk.monitoring import alerts, offline, writer
 from licensedesk.monitoring.models import Health, State
 from licensedesk.notifications import events
 from licensedesk.notifications.models import Delivery
@@ -26,7 +26,7 @@ def test_monitor_an_installation_until_it_goes_offline(
     page, live_server, screenshot, settings, monkeypatch, world, run_jobs
 ):
     settings.BASE_URL = live_server.url
-    monkeypatch.setattr(services, "MIN_REPORT_GAP", 0)  # the client reports without pause
+    monkeypatch.setattr(writer, "MIN_REPORT_GAP", timedelta(0))  # the client reports without pause
     admin = world.license_admin
     lic = factories.registered(world.org)
     profile(
@@ -86,8 +86,8 @@ def test_monitor_an_installation_until_it_goes_offline(
 
     # It falls silent: the watcher sees it Offline and, once that held, alerts.
     now = timezone.now()
-    assert services.detect_offline(now + timedelta(minutes=10)) == 1
-    assert services.send_alerts(now + timedelta(minutes=15)) == 1
+    assert offline.detect_offline(now + timedelta(minutes=10)) == 1
+    assert alerts.send_alerts(now + timedelta(minutes=15)) == 1
     run_jobs()
     assert send_due() == 1
     assert Delivery.objects.get().event == events.INSTALLATION_OFFLINE

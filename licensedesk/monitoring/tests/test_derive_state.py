@@ -3,7 +3,7 @@ on its own moves a healthy report to Attention or Critical, with the reason."""
 
 import pytest
 
-from licensedesk.monitoring import services
+from licensedesk.monitoring import thresholds
 from licensedesk.monitoring.models import State, Thresholds
 from licensedesk.monitoring.reports import derive_state
 from licensedesk.monitoring.tests.helpers import monitored, post, report, schema
@@ -90,7 +90,7 @@ def test_company_thresholds_apply_to_its_installations_only(world, client):
 
 def test_saved_thresholds_apply_to_the_next_report(world, login, client):
     inst, token = monitored(world.org, world.license_admin)
-    services.thresholds_for(world.org.pk)  # cached with the defaults
+    thresholds.thresholds_for(world.org.pk)  # cached with the defaults
     form = {f: getattr(DEFAULTS, f) for f in ("report_interval", "offline_after")} | {
         "hold_seconds": 120,
         "storage_attention_pct": 30,

@@ -6,15 +6,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from licensedesk.monitoring import services
+from licensedesk.monitoring import offline, thresholds, tokens
 from licensedesk.monitoring.models import Health, State, StateChange, Thresholds
-from licensedesk.monitoring.tests.helpers import T0, installation, monitored, schema
+from licensedesk.monitoring.tests.helpers import T0, ingest, installation, monitored, schema
 from licensedesk.outbox.registry import enqueue
 
 
 def reported(inst, at=T0, **changes):
     health = Health.objects.get(installation=inst)
-    services.ingest(health, schema(**changes), now=at)
+    ingest(health, schema(**changes), now=at)
     return health
 
 
@@ -30,12 +30,12 @@ def state(inst):
 
 
 def test_it_stays_online_up_to_three_intervals_of_silence(inst):
-    assert services.detect_offline(T0 + timedelta(seconds=180)) == 0
+    assert offline.detect_offline(T0 + timedelta(seconds=180)) == 0
     assert state(inst) == State.HEALTHY
 
 
 def test_it_goes_offline_after_three_intervals_of_silence(inst):
-    assert services.detect_offline(T0 + timedelta(seconds=181)) == 1
+    assert offline.detect_offline(T0 + timedelta(seconds=181)) == 1
     health = Health.objects.get(installation=inst)
     assert health.state == State.OFFLINE
     assert health.state_since == T0 + timedelta(seconds=181)
@@ -45,30 +45,30 @@ def test_it_goes_offline_after_three_intervals_of_silence(inst):
 
 
 def test_it_is_detected_once(inst):
-    assert services.detect_offline(T0 + timedelta(minutes=5)) == 1
-    assert services.detect_offline(T0 + timedelta(minutes=10)) == 0
+    assert offline.detect_offline(T0 + timedelta(minutes=5)) == 1
+    assert offline.detect_offline(T0 + timedelta(minutes=10)) == 0
     assert StateChange.objects.filter(installation=inst, to_state=State.OFFLINE).count() == 1
 
 
 def test_a_critical_installation_can_go_offline_too(world):
     inst, _ = monitored(world.org, world.license_admin)
     reported(inst, host={"disk_pct": 99})
-    services.detect_offline(T0 + timedelta(minutes=4))
+    offline.detect_offline(T0 + timedelta(minutes=4))
     assert state(inst) == State.OFFLINE
 
 
 def test_the_company_interval_and_count_apply(world, inst):
     Thresholds.objects.create(organization=world.org, report_interval=300, offline_after=2)
-    services.forget_thresholds(world.org.pk)  # as the thresholds page does
-    assert services.detect_offline(T0 + timedelta(seconds=599)) == 0
-    assert services.detect_offline(T0 + timedelta(seconds=601)) == 1
+    thresholds.forget_thresholds(world.org.pk)  # as the thresholds page does
+    assert offline.detect_offline(T0 + timedelta(seconds=599)) == 0
+    assert offline.detect_offline(T0 + timedelta(seconds=601)) == 1
 
 
 def test_each_company_uses_its_own_limits(world, inst):
     Thresholds.objects.create(organization=world.other_org, report_interval=10, offline_after=1)
     theirs, _ = monitored(world.other_org, world.outsider)
     reported(theirs)
-    assert services.detect_offline(T0 + timedelta(seconds=60)) == 1
+    assert offline.detect_offline(T0 + timedelta(seconds=60)) == 1
     assert state(theirs) == State.OFFLINE and state(inst) == State.HEALTHY
 
 
@@ -76,15 +76,15 @@ def test_pending_unknown_and_disabled_installations_never_go_offline(world, inst
     pending, _ = monitored(world.org, world.license_admin, hostname="never-reported")
     off, _ = monitored(world.org, world.license_admin, hostname="switched-off")
     reported(off)
-    services.disable(world.license_admin, off)
+    tokens.disable(world.license_admin, off)
     unmonitored = installation(world.org, hostname="no-monitoring")
-    assert services.detect_offline(T0 + timedelta(days=1)) == 1  # `inst` only
+    assert offline.detect_offline(T0 + timedelta(days=1)) == 1  # `inst` only
     assert state(pending) == State.PENDING and state(off) == State.UNKNOWN
     assert not Health.objects.filter(installation=unmonitored).exists()
 
 
 def test_a_report_brings_an_offline_installation_back(inst):
-    services.detect_offline(T0 + timedelta(minutes=5))
+    offline.detect_offline(T0 + timedelta(minutes=5))
     reported(inst, at=T0 + timedelta(minutes=6))
     assert state(inst) == State.HEALTHY
     changes = list(

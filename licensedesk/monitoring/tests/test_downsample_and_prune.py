@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from licensedesk.monitoring import services
+from licensedesk.monitoring import history
 from licensedesk.monitoring.models import HourlyStat, Report, State, StateChange
 from licensedesk.monitoring.tests.helpers import T0, monitored
 
@@ -35,7 +35,7 @@ def test_an_hour_of_reports_becomes_one_row(inst):
         (59, State.HEALTHY, 30, 0),
     ]:
         raw(inst, T0 + timedelta(minutes=minute), state, cpu, offline)
-    done = services.downsample(T0 + timedelta(hours=1, minutes=5))
+    done = history.downsample(T0 + timedelta(hours=1, minutes=5))
     assert done["hours"] == 1
     stat = HourlyStat.objects.get()
     assert stat.hour == T0 and stat.reports == 4
@@ -45,15 +45,15 @@ def test_an_hour_of_reports_becomes_one_row(inst):
 
 def test_the_current_hour_waits_until_it_is_over(inst):
     raw(inst, T0 + timedelta(minutes=10))
-    assert services.downsample(T0 + timedelta(minutes=50))["hours"] == 0
+    assert history.downsample(T0 + timedelta(minutes=50))["hours"] == 0
     assert not HourlyStat.objects.exists()
 
 
 def test_running_twice_updates_instead_of_duplicating(inst):
     raw(inst, T0)
-    services.downsample(T0 + timedelta(hours=1))
+    history.downsample(T0 + timedelta(hours=1))
     raw(inst, T0 + timedelta(minutes=30))  # a late report of the same hour
-    services.downsample(T0 + timedelta(hours=2))
+    history.downsample(T0 + timedelta(hours=2))
     assert HourlyStat.objects.get().reports == 2
 
 
@@ -62,7 +62,7 @@ def test_installations_are_kept_apart(world, inst):
     raw(inst, T0)
     raw(other, T0)
     raw(other, T0 + timedelta(minutes=1))
-    services.downsample(T0 + timedelta(hours=1))
+    history.downsample(T0 + timedelta(hours=1))
     assert dict(HourlyStat.objects.values_list("installation_id", "reports")) == {
         inst.pk: 1,
         other.pk: 2,
@@ -72,7 +72,7 @@ def test_installations_are_kept_apart(world, inst):
 def test_raw_reports_are_pruned_after_48_hours(inst):
     old = raw(inst, T0)
     kept = raw(inst, T0 + timedelta(hours=1))
-    done = services.downsample(T0 + timedelta(hours=48, minutes=30))
+    done = history.downsample(T0 + timedelta(hours=48, minutes=30))
     assert done["pruned_raw"] == 1
     assert list(Report.objects.values_list("pk", flat=True)) == [kept.pk]
     assert old.pk not in Report.objects.values_list("pk", flat=True)
@@ -82,7 +82,7 @@ def test_hourly_figures_and_changes_are_pruned_after_a_year(inst):
     HourlyStat.objects.create(installation=inst, hour=T0, reports=60)
     HourlyStat.objects.create(installation=inst, hour=T0 + timedelta(days=2), reports=60)
     StateChange.objects.create(installation=inst, from_state="healthy", to_state="offline", at=T0)
-    done = services.downsample(T0 + timedelta(days=366))
+    done = history.downsample(T0 + timedelta(days=366))
     assert done["pruned_hourly"] == 1 and done["pruned_changes"] == 1
     assert HourlyStat.objects.get().hour == T0 + timedelta(days=2)
 

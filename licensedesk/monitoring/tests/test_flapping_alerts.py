@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from licensedesk.monitoring import services
+from licensedesk.monitoring import alerts, offline, thresholds, tokens
 from licensedesk.monitoring.models import Health, State, Thresholds
-from licensedesk.monitoring.tests.helpers import T0, monitored, schema
+from licensedesk.monitoring.tests.helpers import T0, ingest, monitored, schema
 from licensedesk.notifications import events
 from licensedesk.outbox.models import Job
 
@@ -23,14 +23,14 @@ def at(seconds):
 def health(world):
     inst, _ = monitored(world.org, world.license_admin)
     health = Health.objects.get(installation=inst)
-    services.ingest(health, schema(), now=T0)
-    services.send_alerts(at(300))  # pending → healthy: settled, nothing to tell
+    ingest(health, schema(), now=T0)
+    alerts.send_alerts(at(300))  # pending → healthy: settled, nothing to tell
     return health
 
 
 def report(health, seconds, **changes):
     health.refresh_from_db()
-    services.ingest(health, schema(**changes), now=at(seconds))
+    ingest(health, schema(**changes), now=at(seconds))
 
 
 def alerted():
@@ -46,28 +46,28 @@ def test_the_first_healthy_report_alerts_nothing(health):
 
 def test_a_change_reverted_within_the_hold_time_never_alerts(health):
     report(health, 400, **CRITICAL)
-    assert services.send_alerts(at(450)) == 0
+    assert alerts.send_alerts(at(450)) == 0
     report(health, 460)  # healthy again after 60 s
-    assert services.send_alerts(at(2000)) == 0
+    assert alerts.send_alerts(at(2000)) == 0
     assert alerted() == []
 
 
 def test_flapping_all_day_never_alerts(health):
     for i in range(20):
         report(health, 400 + 60 * i, **(CRITICAL if i % 2 == 0 else {}))
-        services.send_alerts(at(400 + 60 * i + 59))
+        alerts.send_alerts(at(400 + 60 * i + 59))
     report(health, 400 + 60 * 20)
-    services.send_alerts(at(5000))
+    alerts.send_alerts(at(5000))
     assert alerted() == []
 
 
 def test_a_change_that_holds_alerts_once(health):
     report(health, 400, **CRITICAL)
-    assert services.send_alerts(at(519)) == 0
-    assert services.send_alerts(at(520)) == 1
-    assert services.send_alerts(at(600)) == 0
+    assert alerts.send_alerts(at(519)) == 0
+    assert alerts.send_alerts(at(520)) == 1
+    assert alerts.send_alerts(at(600)) == 0
     report(health, 620, **CRITICAL)  # still critical: no news
-    assert services.send_alerts(at(900)) == 0
+    assert alerts.send_alerts(at(900)) == 0
     assert alerted() == [events.INSTALLATION_CRITICAL]
     job = Job.objects.get(kind="notifications.fanout")
     assert job.payload["data"]["state"] == State.CRITICAL
@@ -77,43 +77,43 @@ def test_a_change_that_holds_alerts_once(health):
 
 def test_recovery_from_critical_is_told(health):
     report(health, 400, **CRITICAL)
-    services.send_alerts(at(600))
+    alerts.send_alerts(at(600))
     report(health, 700)
-    assert services.send_alerts(at(760)) == 0
-    assert services.send_alerts(at(820)) == 1
+    assert alerts.send_alerts(at(760)) == 0
+    assert alerts.send_alerts(at(820)) == 1
     assert alerted() == [events.INSTALLATION_CRITICAL, events.INSTALLATION_RECOVERED]
 
 
 def test_going_offline_and_back_online_are_told(health):
-    services.detect_offline(at(200))
-    assert services.send_alerts(at(319)) == 0
-    assert services.send_alerts(at(320)) == 1
+    offline.detect_offline(at(200))
+    assert alerts.send_alerts(at(319)) == 0
+    assert alerts.send_alerts(at(320)) == 1
     report(health, 400)
-    assert services.send_alerts(at(520)) == 1
+    assert alerts.send_alerts(at(520)) == 1
     assert alerted() == [events.INSTALLATION_OFFLINE, events.INSTALLATION_ONLINE]
 
 
 def test_a_short_outage_is_not_told(health):
-    services.detect_offline(at(200))
+    offline.detect_offline(at(200))
     report(health, 260)
-    assert services.send_alerts(at(1000)) == 0
+    assert alerts.send_alerts(at(1000)) == 0
     assert alerted() == []
 
 
 def test_the_company_hold_time_applies(world, health):
     Thresholds.objects.create(organization=world.org, hold_seconds=600)
-    services.forget_thresholds(world.org.pk)
+    thresholds.forget_thresholds(world.org.pk)
     report(health, 400, **CRITICAL)
-    assert services.send_alerts(at(999)) == 0
-    assert services.send_alerts(at(1000)) == 1
+    assert alerts.send_alerts(at(999)) == 0
+    assert alerts.send_alerts(at(1000)) == 1
 
 
 def test_turning_monitoring_off_is_no_outage(world, health):
-    services.disable(world.license_admin, health.installation)
-    assert services.send_alerts(at(10_000)) == 0
+    tokens.disable(world.license_admin, health.installation)
+    assert alerts.send_alerts(at(10_000)) == 0
     assert alerted() == []
 
 
 def test_two_watchers_at_once_alert_once(health):
     report(health, 400, **CRITICAL)
-    assert services.send_alerts(at(600)) + services.send_alerts(at(600)) == 1
+    assert alerts.send_alerts(at(600)) + alerts.send_alerts(at(600)) == 1

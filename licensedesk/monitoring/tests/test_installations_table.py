@@ -1,12 +1,17 @@
 """The Installations page lists each installation in one row: state, host, customer,
 license, version, last report and why, every value escaped."""
 
+import re
 from datetime import timedelta
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from licensedesk.licenses.tests import factories
-from licensedesk.monitoring.models import Health, State
+from licensedesk.monitoring import views
+from licensedesk.monitoring.models import Health, Installation, State
 from licensedesk.monitoring.queries import find_installations
 from licensedesk.monitoring.tests.helpers import installation, monitored
 
@@ -55,52 +60,66 @@ def test_the_state_cards_count_the_installations_in_each_state(login, world):
 
 
 def _cards(html) -> dict:
-    import re
-
     return dict(re.findall(r'href="\?state=(\w+)"><span class="num">(\d+)</span>', html))
 
 
 def _three_critical_two_healthy_one_quiet(world):
-    for state in (State.CRITICAL, State.CRITICAL, State.CRITICAL, State.HEALTHY, State.HEALTHY):
-        inst, _ = monitored(world.org, world.license_admin)
+    """Each on a license of its own customer, as a row shows them."""
+    states = (State.CRITICAL, State.CRITICAL, State.CRITICAL, State.HEALTHY, State.HEALTHY)
+    for n, state in enumerate(states):
+        lic = factories.registered(world.org, cust=factories.customer(world.org, f"Site {n}"))
+        inst, _ = monitored(world.org, world.license_admin, lic=lic, hostname=f"vms{n}")
         Health.objects.filter(installation=inst).update(state=state)
-    installation(world.org, hostname="quiet-host")
+    lic = factories.registered(world.org, cust=factories.customer(world.org, "Quiet site"))
+    installation(world.org, hostname="quiet-host", lic=lic)
     monitored(world.outsider_user.organization, world.outsider)  # another company's
 
 
-def test_unfiltered_the_cards_and_the_page_come_from_one_walk_of_the_installations(
-    login, world, monkeypatch
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from licensedesk.monitoring import views
-
+def test_walking_the_pages_lists_each_installation_once_worst_first(login, world, monkeypatch):
     _three_critical_two_healthy_one_quiet(world)
     monkeypatch.setattr(views, "PER_PAGE", 2)
     client = login(world.license_admin)
-    pages, statements = [], []
+    pages = []
     for number in (1, 2, 3):
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(f"/installations/?page={number}")
-        reads = [q for q in ctx.captured_queries if '"activation_installation"' in q["sql"]]
-        assert len(reads) == 2  # the cards with the page's ids, then the page's rows
-        statements.append(len(ctx.captured_queries))
+        response = client.get(f"/installations/?page={number}")
         cards = _cards(response.content.decode())
         assert (cards["critical"], cards["healthy"], cards["pending"]) == ("3", "2", "0")
         assert response.context["page"].paginator.count == 6
         pages.append([i.pk for i in response.context["page"]])
-    # the last page's unmonitored installation costs no query more than a page without one
-    # (the first request of a session makes a few of its own)
-    assert statements[1] == statements[2]
     walked = [pk for page in pages for pk in page]
     listed = find_installations(world.license_admin, {}).values_list("pk", flat=True)
     assert walked == list(listed)  # worst first, each once, as the query sorts them
+    assert Installation.objects.get(pk=walked[-1]).hostname == "quiet-host"  # unmonitored last
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("query", ["", "?state=critical", "?search=vms"])
+def test_the_page_costs_the_same_queries_whatever_its_size(login, world, monkeypatch, query):
+    _three_critical_two_healthy_one_quiet(world)
+    client = login(world.license_admin)
+    client.get("/installations/")  # the session's first request makes a few of its own
+    counted = []
+    for size in (1, 6):
+        monkeypatch.setattr(views, "PER_PAGE", size)
+        counted.append(_queries(client, f"/installations/{query}"))
+    assert counted[0] == counted[1]
+
+
+def test_the_api_list_costs_the_same_queries_whatever_its_size(api, world):
+    _three_critical_two_healthy_one_quiet(world)
+    client = api(world.license_admin)
+    client.get("/api/v1/installations")
+    assert _queries(client, "/api/v1/installations?limit=1") == _queries(
+        client, "/api/v1/installations?limit=6"
+    )
 
 
 def test_a_page_past_the_end_shows_the_last_page_and_the_same_cards(login, world, monkeypatch):
-    from licensedesk.monitoring import views
-
     _three_critical_two_healthy_one_quiet(world)
     monkeypatch.setattr(views, "PER_PAGE", 4)
     response = login(world.license_admin).get("/installations/?page=9")

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from licensedesk.licenses.models import LicenseGrant
-from licensedesk.monitoring import services
+from licensedesk.monitoring import alerts
 from licensedesk.monitoring.models import Health
-from licensedesk.monitoring.tests.helpers import T0, installation, monitored, schema
+from licensedesk.monitoring.tests.helpers import T0, ingest, installation, monitored, schema
 from licensedesk.notifications import events
 from licensedesk.notifications.tests.helpers import profile
 
@@ -23,7 +23,7 @@ def target(world):
     License User."""
     inst, token = monitored(world.org, world.license_admin, hostname="vms-secret")
     health = Health.objects.get(installation=inst)
-    services.ingest(health, schema(hostname=SECRET_HOST, host={"disk_pct": 99}), now=T0)
+    ingest(health, schema(hostname=SECRET_HOST, host={"disk_pct": 99}), now=T0)
     return inst
 
 
@@ -130,7 +130,7 @@ def test_the_delivery_log_keeps_alerts_inside_the_company(world, login, api, tar
     from licensedesk.notifications.sender import send_due
 
     profile(world.license_admin, "Ops", events=[events.INSTALLATION_CRITICAL])
-    services.send_alerts(T0 + timedelta(minutes=5))
+    alerts.send_alerts(T0 + timedelta(minutes=5))
     run_jobs()
     send_due()
     ours = login(world.license_admin).get("/notifications/deliveries/")

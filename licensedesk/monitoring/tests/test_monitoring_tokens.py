@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from licensedesk.audit.models import AuditEvent
-from licensedesk.monitoring import services
+from licensedesk.monitoring import tokens
 from licensedesk.monitoring.models import Health, Report
 from licensedesk.monitoring.tests.helpers import installation, monitored, post, report
 
@@ -75,7 +75,7 @@ def test_a_personal_access_token_cannot_report(client, api, world, target):
 
 def test_a_rotated_token_stops_working_and_the_new_one_works(client, world, target):
     inst, old = target
-    new = services.issue_token(world.license_admin, inst)
+    new = tokens.issue_token(world.license_admin, inst)
     assert new != old
     assert post(client, inst, old, report()).status_code == 401
     assert post(client, inst, new, report()).status_code == 202
@@ -84,7 +84,7 @@ def test_a_rotated_token_stops_working_and_the_new_one_works(client, world, targ
 
 def test_a_revoked_token_is_a_401(client, world, target):
     inst, token = target
-    services.disable(world.license_admin, inst)
+    tokens.disable(world.license_admin, inst)
     assert post(client, inst, token, report()).status_code == 401
     assert Report.objects.count() == 0
 

@@ -59,12 +59,14 @@ def test_a_report_at_the_size_limit_is_accepted(client, target):
 
 def test_one_byte_over_256_kb_is_a_413_before_parsing(client, target, monkeypatch):
     inst, token = target
-    from licensedesk.monitoring import api
+    from licensedesk.monitoring import intake
 
-    def must_not_parse(*args, **kwargs):
-        raise AssertionError("the body was parsed")
+    class MustNotParse:
+        @staticmethod
+        def model_validate_json(body):
+            raise AssertionError("the body was parsed")
 
-    monkeypatch.setattr(api.services, "ingest", must_not_parse)
+    monkeypatch.setattr(intake, "StatusReport", MustNotParse)
     response = post(client, inst, token, padded(MAX_BYTES + 1))
     assert response.status_code == 413
     assert response.json()["status"] == 413

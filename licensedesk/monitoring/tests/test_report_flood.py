@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from licensedesk.monitoring import services
+from licensedesk.monitoring import writer
 from licensedesk.monitoring.models import Health, Report
 from licensedesk.monitoring.tests.helpers import monitored, post, report
 
@@ -40,7 +40,7 @@ def test_a_report_after_the_gap_is_accepted(client, target):
     inst, token = target
     assert post(client, inst, token, report()).status_code == 202
     Health.objects.filter(installation=inst).update(
-        last_report_at=timezone.now() - timedelta(seconds=services.MIN_REPORT_GAP)
+        last_report_at=timezone.now() - writer.MIN_REPORT_GAP
     )
     assert post(client, inst, token, report()).status_code == 202
     assert Report.objects.count() == 2

@@ -2,10 +2,13 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from licensedesk.core.testing import needs_postgresql, race
-from licensedesk.monitoring.models import Report, StateChange
-from licensedesk.monitoring.tests.helpers import monitored, post, report
+from licensedesk.monitoring import writer
+from licensedesk.monitoring.models import Health, Report, State, StateChange
+from licensedesk.monitoring.tests.helpers import monitored, post, report, schema
+from licensedesk.monitoring.tokens import Reporter
 
 THREADS = 20
 
@@ -27,12 +30,6 @@ def test_batches_of_many_processes_over_the_same_installations_store_each_report
     # installations lock their rows in one order (no deadlock), and of the reports of one
     # installation at one moment, one is stored and the others are too soon.
     needs_postgresql()
-    from django.utils import timezone
-
-    from licensedesk.monitoring import services
-    from licensedesk.monitoring.models import Health, State
-    from licensedesk.monitoring.tests.helpers import schema
-
     healths = [
         Health.objects.get(installation=monitored(world.org, world.license_admin)[0])
         for _ in range(12)
@@ -43,15 +40,18 @@ def test_batches_of_many_processes_over_the_same_installations_store_each_report
         mine = healths[::-1] if i % 2 else healths  # the same rows, in either order
         return [
             outcome
-            for outcome, _ in services.store_reports(
-                [services.pending(h, schema(), State.HEALTHY, [], now) for h in mine]
+            for outcome, _ in writer.store_reports(
+                [
+                    writer.PendingReport.of(Reporter.of(h), schema(), State.HEALTHY, [], now)
+                    for h in mine
+                ]
             )
         ]
 
     outcomes = race(store, 8, 60)
 
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
-    written = sum(o.count(services.WRITTEN) for o in outcomes)
-    too_soon = sum(o.count(services.TOO_SOON) for o in outcomes)
+    written = sum(o.count(writer.WRITTEN) for o in outcomes)
+    too_soon = sum(o.count(writer.TOO_SOON) for o in outcomes)
     assert (written, too_soon) == (12, 12 * 7)
     assert Report.objects.filter(installation__health__in=healths).count() == 12
