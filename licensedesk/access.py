@@ -68,7 +68,7 @@ def license_visible_q(user, license_path: str = "") -> Q:
         & on.same_company(f"{lic}organization_id")
         & (
             on.has(role=Role.LICENSE_ADMIN)
-            | on.has(role=Role.LICENSE_USER) & on.granted(OuterRef(f"{lic}pk"))
+            | on.granted_as(Role.LICENSE_USER, OuterRef(f"{lic}pk"))
         )
     )
 
@@ -89,9 +89,10 @@ class _UserAt:
     def same_company(self, organization_path: str) -> Q:
         return Q(**{organization_path: F(f"{self.path}__organization_id")})
 
-    def granted(self, license_id) -> Exists:
+    def granted_as(self, role: str, license_id) -> Q:
+        """The user has `role` and a grant of the license."""
         grants = LicenseGrant.objects.filter(license_id=license_id)
-        return Exists(grants.filter(user_id=OuterRef(f"{self.path}__pk")))
+        return self.has(role=role) & Exists(grants.filter(user_id=OuterRef(f"{self.path}__pk")))
 
 
 class _UserFacts:
@@ -103,15 +104,18 @@ class _UserFacts:
 
     def has(self, **facts) -> Q:
         known = all(getattr(self.user, field, None) == value for field, value in facts.items())
-        return ~_never() if known else _never()
+        return ~_never() if known else _never()  # not Q(): Q() | X is X, not "true"
 
     def same_company(self, organization_path: str) -> Q:
         organization_id = getattr(self.user, "organization_id", None)
         return Q(**{organization_path: organization_id}) if organization_id else _never()
 
-    def granted(self, license_id) -> Exists:
-        grants = LicenseGrant.objects.filter(license_id=license_id)
-        return Exists(grants.filter(user_id=self.user.pk))
+    def granted_as(self, role: str, license_id) -> Q:
+        # Built only for a user of that role: for anyone else the query needs no subquery.
+        if getattr(self.user, "role", None) != role:
+            return _never()
+        grants = LicenseGrant.objects.filter(license_id=license_id, user_id=self.user.pk)
+        return Q(Exists(grants))
 
 
 def visible_license(user, code: str) -> License | None:
