@@ -66,10 +66,7 @@ def license_visible_q(user, license_path: str = "") -> Q:
     return (
         on.has(is_active=True)
         & on.same_company(f"{lic}organization_id")
-        & (
-            on.has(role=Role.LICENSE_ADMIN)
-            | on.granted_as(Role.LICENSE_USER, OuterRef(f"{lic}pk"))
-        )
+        & (on.has(role=Role.LICENSE_ADMIN) | on.granted_as(Role.LICENSE_USER, OuterRef(f"{lic}pk")))
     )
 
 
