@@ -52,21 +52,25 @@ def consume(scope: str, ident: str, limit: Limit, cost: float = 1) -> None:
     now = timezone.now().timestamp()
     capacity, cost = float(limit.capacity), float(cost)
     refilled = Least(F("tokens") + (Value(now) - F("stamp")) * limit.refill_rate, capacity)
-    taken = (
-        RateLimitBucket.objects.filter(key=key)
-        .filter(GreaterThanOrEqual(refilled, cost))
-        .update(tokens=refilled - cost, stamp=now)
-    )
-    if taken:
-        return
-    bucket = RateLimitBucket.objects.filter(key=key).first()
-    if bucket is None and cost <= capacity:
-        try:
-            with transaction.atomic():
-                RateLimitBucket.objects.create(key=key, tokens=capacity - cost, stamp=now)
+    for _attempt in range(3):
+        taken = (
+            RateLimitBucket.objects.filter(key=key)
+            .filter(GreaterThanOrEqual(refilled, cost))
+            .update(tokens=refilled - cost, stamp=now)
+        )
+        if taken:
             return
-        except IntegrityError:  # another request made it first: count against it
-            return consume(scope, ident, limit, cost)
+        bucket = RateLimitBucket.objects.filter(key=key).first()
+        if bucket is not None and _refilled(bucket, limit, now) < cost:
+            break  # really empty
+        if bucket is None and cost <= capacity:
+            try:
+                with transaction.atomic():
+                    RateLimitBucket.objects.create(key=key, tokens=capacity - cost, stamp=now)
+                return
+            except IntegrityError:
+                pass  # another request made it first: take from it on the next turn
+        # else the bucket appeared after the UPDATE looked: take from it on the next turn
     raise RateLimited(_wait(_refilled(bucket, limit, now) if bucket else 0.0, limit, cost))
 
 
