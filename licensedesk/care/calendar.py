@@ -11,6 +11,7 @@ from licensedesk import access
 from licensedesk.audit.services import record
 from licensedesk.care.models import CalendarFeed
 from licensedesk.core import text
+from licensedesk.licenses.export import in_chunks
 
 
 def _digest(secret: str) -> str:
@@ -78,7 +79,7 @@ def _event(lic, stamp, base_url: str) -> bytes:
 
 def feed(user, base_url: str):
     """The calendar (RFC 5545, written by the icalendar library), in pieces: one all-day
-    event per Care end date the user may see, read in chunks by id."""
+    event per Care end date the user may see, by date, read in chunks (`in_chunks`)."""
     head, tail = _calendar_ends()
     yield head
     stamp = timezone.now()
@@ -86,11 +87,7 @@ def feed(user, base_url: str):
         access.licenses_visible_to(user)
         .filter(care_ends_on__isnull=False)
         .select_related("product", "customer")
-        .order_by("pk")
     )
-    last = 0
-    while chunk := list(licenses.filter(pk__gt=last)[:CHUNK]):
-        for lic in chunk:
-            yield _event(lic, stamp, base_url)
-        last = chunk[-1].pk
+    for lic in in_chunks(licenses, "care_ends_on", False, CHUNK):
+        yield _event(lic, stamp, base_url)
     yield tail

@@ -7,7 +7,7 @@ import csv
 
 from django.db.models import F, Q
 
-from licensedesk.licenses.queries import find_licenses, sort_of, with_list_details
+from licensedesk.licenses.queries import find_licenses, sort_of, sorted_by, with_list_details
 
 CHUNK = 2000
 
@@ -31,15 +31,16 @@ def csv_lines(user, params):
     order them (`queries.find_licenses`)."""
     writer = csv.writer(_Echo())
     yield writer.writerow(HEADER)
-    for lic in in_chunks(find_licenses(user, params), *sort_of(params.get("ordering"))):
+    licenses = with_list_details(find_licenses(user, params))
+    for lic in in_chunks(licenses, *sort_of(params.get("ordering"))):
         yield writer.writerow(_row(lic))
 
 
 def in_chunks(licenses, field: str, desc: bool, size: int | None = None):
-    """Every license of `licenses` (ordered by `field`, then id, as `queries.ordering_of`
-    orders them) with its list details, CHUNK at a time."""
+    """Every license of `licenses`, ordered by `field` then id as `queries.sorted_by` orders
+    them, read CHUNK at a time (also the Care calendar's way through its licenses)."""
     size = size or CHUNK
-    keyed = with_list_details(licenses).annotate(sort_key=F(field))
+    keyed = licenses.order_by(*sorted_by(field, desc)).annotate(sort_key=F(field))
     after = Q()
     while True:
         chunk = list(keyed.filter(after)[:size])
