@@ -14,12 +14,15 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from licensedesk.api.problems import (
+    database_unavailable,
     invalid,
     problem,
     server_error,
     too_many_requests,
     unauthenticated,
+    unavailable_problem,
 )
+from licensedesk.core import metrics
 from licensedesk.core.ratelimit import RateLimited
 from licensedesk.monitoring import tokens, writer
 from licensedesk.monitoring.reports import MAX_BYTES, StatusReport, derive_state
@@ -28,11 +31,18 @@ from licensedesk.monitoring.thresholds import thresholds_for
 
 @csrf_exempt
 def status_view(request, installation_id: int) -> HttpResponse:
-    """202 when the report is accepted, else a problem (and 500 without a trace)."""
+    """202 when the report is accepted, else a problem: 503 with Retry-After while the
+    database cannot be reached, 500 without a trace for anything unforeseen."""
     try:
-        return _answer(request, installation_id)
-    except Exception:
-        return server_error(request)
+        response = _answer(request, installation_id)
+    except Exception as exc:
+        if database_unavailable(exc):
+            response = unavailable_problem(request)
+        else:
+            response = server_error(request)
+    outcome = "accepted" if response.status_code == 202 else "refused"
+    metrics.STATUS_REPORTS.labels(outcome).inc()
+    return response
 
 
 def _answer(request, installation_id: int) -> HttpResponse:

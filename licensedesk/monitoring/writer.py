@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import DataError, IntegrityError, close_old_connections, connection, transaction
 
+from licensedesk.core import metrics
 from licensedesk.core.ratelimit import RateLimited
 from licensedesk.monitoring import tokens
 from licensedesk.monitoring.models import Health, LatestReport, Report, StateChange
@@ -90,7 +91,9 @@ def store_reports(entries: list[PendingReport]) -> list[tuple[str, datetime | No
             seen.add(entry.health_id)
         outcomes.update(_store_batch(batch))
         waiting = later
-    return [outcomes[index] for index in range(len(entries))]
+    found = [outcomes[index] for index in range(len(entries))]
+    metrics.STATUS_REPORTS.labels("stored").inc(sum(o == WRITTEN for o, _ in found))
+    return found
 
 
 def _store_batch(batch: list[tuple[int, PendingReport]]) -> dict[int, tuple]:

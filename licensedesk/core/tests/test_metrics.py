@@ -120,3 +120,15 @@ def test_deliveries_are_counted_by_channel_and_outcome(world, scraper, settings)
     assert send_due() == 1
     after = _count(scraper, "licensedesk_deliveries_total", channel="email", outcome="sent")
     assert after - before == 1
+
+
+def test_status_reports_are_counted_accepted_stored_and_refused(world, scraper, client):
+    from licensedesk.monitoring.tests.helpers import monitored, post, report
+
+    name = "licensedesk_status_reports_total"
+    before = {o: _count(scraper, name, outcome=o) for o in ("accepted", "stored", "refused")}
+    inst, token = monitored(world.org, world.license_admin)
+    assert post(client, inst, token, report()).status_code == 202  # stored before answering
+    assert post(client, inst, "ldmon_wrong", report()).status_code == 401
+    after = {o: _count(scraper, name, outcome=o) for o in before}
+    assert {o: after[o] - before[o] for o in before} == {"accepted": 1, "stored": 1, "refused": 1}

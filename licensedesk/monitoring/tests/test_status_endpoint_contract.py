@@ -62,3 +62,18 @@ def test_an_unexpected_error_is_a_500_problem_without_a_trace(client, world, mon
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
     assert b"secret internals" not in response.content and b"Traceback" not in response.content
+
+
+def test_an_unreachable_database_is_a_503_with_retry_after(client, world, monkeypatch):
+    from django.db import OperationalError
+
+    inst, token = monitored(world.org, world.license_admin)
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(intake, "receive", database_down)
+    response = post(client, inst, token, report())
+    assert response.status_code == 503
+    assert response.json()["code"] == "temporarily_unavailable"
+    assert int(response["Retry-After"]) > 0
