@@ -42,12 +42,11 @@ def user_for_secret(secret: str) -> User | None:
     call with a token starts here."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = (
-        PersonalAccessToken.objects.select_related("user", "user__organization")
-        .filter(digest=digest(secret), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None:
+    try:
+        token = PersonalAccessToken.objects.select_related("user", "user__organization").get(
+            digest=digest(secret), revoked_at__isnull=True
+        )
+    except PersonalAccessToken.DoesNotExist:
         return None
     user = token.user
     if not user.is_active or (user.organization and not user.organization.is_active):

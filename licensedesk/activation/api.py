@@ -101,11 +101,11 @@ def create_activation(request, slc: str):
     that includes it). Honours `Idempotency-Key`. A request already processed answers 200 with
     the same file and uses no more device licenses."""
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
-    lic = _license(request, slc)
+    access.require(request, access.has_license_role(request.auth), "license_role")
     ratelimit.consume("upload", str(request.auth.pk), UPLOADS)
     activation, replayed = services.activate(
         request.auth,
-        lic,
+        normalize(slc),
         _request_bytes(request),
         via="api",
         idempotency_key=key,

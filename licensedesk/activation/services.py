@@ -81,11 +81,12 @@ def _check_can_activate(lic: License, request_slc: str) -> None:
         )
 
 
-def activate(user, lic: License, data: bytes, *, via="web", idempotency_key=None, request=None):
-    """Process a license request for `lic`; returns (activation, replayed). A request already
-    processed (same request id and content) returns its first activation and uses nothing."""
+def activate(user, code: str, data: bytes, *, via="web", idempotency_key=None, request=None):
+    """Process a license request for the license `code`; returns (activation, replayed). A
+    request already processed (same request id and content) returns its first activation and
+    uses nothing. The license is read under its lock here, so the caller need not load it."""
     try:
-        activation, replayed = _activate_once(user, lic, data, via, idempotency_key, request)
+        activation, replayed = _activate_once(user, code, data, via, idempotency_key, request)
     except ServiceError:
         metrics.ACTIVATIONS.labels("refused").inc()
         raise
@@ -93,21 +94,29 @@ def activate(user, lic: License, data: bytes, *, via="web", idempotency_key=None
     return activation, replayed
 
 
-def _activate_once(user, lic, data, via, idempotency_key, request):
+def _activate_once(user, code, data, via, idempotency_key, request):
     parsed = lrq_format.parse(data)
-    _check_can_activate(lic, parsed.slc)
     body_digest = hashlib.sha256(data).hexdigest()
     try:
-        return _activate(user, lic, parsed, via, idempotency_key, body_digest, request)
+        return _activate(user, code, parsed, via, idempotency_key, body_digest, request)
     except IntegrityError as exc:
-        # Two identical requests raced: the loser answers with the winner's activation.
-        prior = Activation.objects.filter(license=lic, request_id=parsed.request_id).first()
-        if prior is not None and prior.request_digest == parsed.digest():
-            return prior, True
-        raise Conflict(
-            "This request was processed at the same moment; send it again.",
-            code="concurrent_request",
-        ) from exc
+        # The request id was used on this license before (its unique constraint): the same
+        # request again answers with its first activation, anything else is a conflict.
+        prior = Activation.objects.filter(
+            license__in=access.licenses_visible_to(user).filter(code=code),
+            request_id=parsed.request_id,
+        ).first()
+        if prior is None:
+            raise Conflict(
+                "This request was processed at the same moment; send it again.",
+                code="concurrent_request",
+            ) from exc
+        if prior.request_digest != parsed.digest():
+            raise Conflict(
+                "This request id was already used with different content.",
+                code="request_id_reused",
+            ) from exc
+        return prior, True
 
 
 DEVICE_FIELDS = ("hardware_id", "mac", "manufacturer", "model", "name", "type")
@@ -116,22 +125,22 @@ _device_values = attrgetter(*DEVICE_FIELDS)
 RELEASE_BATCH = 900
 
 
-def _lock(user, lic: License, request_id: str) -> int | None:
-    """Lock the license's row and read its device counters again under the lock: activations
-    of one SLC then run one at a time, so the quota holds (SQLite locks the whole database).
-    Returns the id of this request id's activation on the license, if there is one."""
-    prior = Activation.objects.filter(license=OuterRef("pk"), request_id=request_id)
-    locked = (
+def _lock(user, code: str, parsed) -> License:
+    """The license `code` as the user may see it, its row locked, with what a license file
+    states and the id of the request's installation, if it exists: one statement.
+    Activations of one SLC then run one at a time, so the quota holds (SQLite locks the whole
+    database)."""
+    installation = Installation.objects.filter(license=OuterRef("pk"), uuid=parsed.installation_id)
+    found = list(
         access.licenses_visible_to(user)
-        .select_for_update()
-        .filter(pk=lic.pk)
-        .values_list("device_licenses", "devices_used", Subquery(prior.values("pk")))
-        .first()
+        .select_for_update(of=("self",))
+        .select_related("product", "version", "organization", "customer")
+        .annotate(installation_pk=Subquery(installation.values("pk")[:1]))
+        .filter(code=code)[:1]  # the code is unique: no ORDER BY needed
     )
-    if locked is None:
-        raise NotFound("This license is not available to you any more.")
-    lic.device_licenses, lic.devices_used, prior_id = locked
-    return prior_id
+    if not found:
+        raise NotFound("This license does not exist or is not available to you.")
+    return found[0]
 
 
 def _release(installation, hardware_ids) -> None:
@@ -172,7 +181,8 @@ def _insert_devices(installation, devices, now) -> None:
 
 
 @transaction.atomic
-def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
+def _activate(user, code, parsed, via, idempotency_key, body_digest, request):
+    lic = _lock(user, code, parsed)
     if idempotency_key:
         previous = IdempotencyKey.objects.filter(user=user, key=idempotency_key).first()
         if previous is not None:
@@ -183,19 +193,11 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
                     status=422,
                 )
             return previous.activation, True
-    prior_id = _lock(user, lic, parsed.request_id)
-    digest = parsed.digest()
-    if prior_id is not None:
-        prior = Activation.objects.get(pk=prior_id)
-        if prior.request_digest != digest:
-            raise Conflict(
-                "This request id was already used with different content.",
-                code="request_id_reused",
-            )
-        return prior, True
-
+    _check_can_activate(lic, parsed.slc)
+    # A request id seen before on this license fails the activation's insert (its unique
+    # constraint): _activate_once answers it with the first activation.
     now = timezone.now()
-    installation = Installation.objects.filter(license=lic, uuid=parsed.installation_id).first()
+    installation = Installation.objects.get(pk=lic.installation_pk) if lic.installation_pk else None
     active = (  # in the order they were activated
         list(installation.devices.order_by("id").values_list("hardware_id", flat=True))
         if installation is not None
@@ -239,7 +241,7 @@ def _activate(user, lic, parsed, via, idempotency_key, body_digest, request):
         license=lic,
         installation=installation,
         request_id=parsed.request_id,
-        request_digest=digest,
+        request_digest=parsed.digest(),
         created_by=user,
         via=via,
         activated=len(activated),

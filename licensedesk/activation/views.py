@@ -48,7 +48,7 @@ def activate(request, code):
             if upload.size > lrq.MAX_BYTES:
                 raise lrq.InvalidRequest("The file is larger than 10 MB.", code="lrq_too_large")
             activation, replayed = services.activate(
-                request.user, lic, upload.read(lrq.MAX_BYTES + 1), request=request
+                request.user, lic.code, upload.read(lrq.MAX_BYTES + 1), request=request
             )
         except ratelimit.RateLimited as exc:
             return too_many_requests(request, exc)

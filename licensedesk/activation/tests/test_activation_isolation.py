@@ -17,7 +17,7 @@ STRANGERS = ["outsider", "outsider_user", "license_user"]
 def target(world):
     """A license of our company, not granted to the License User, with one activation."""
     lic = activatable(world.org, devices=5)
-    activation, _ = services.activate(world.license_admin, lic, lrq(lic.code, 2))
+    activation, _ = services.activate(world.license_admin, lic.code, lrq(lic.code, 2))
     return lic, activation
 
 
@@ -105,7 +105,7 @@ def test_an_activation_is_not_found_under_another_license(world, login, target):
 def test_the_activation_list_shows_only_that_license(world, api, target):
     lic, activation = target
     other = activatable(world.org)
-    services.activate(world.license_admin, other, lrq(other.code, 1))
+    services.activate(world.license_admin, other.code, lrq(other.code, 1))
     response = api(world.license_admin).get(f"/api/v1/licenses/{lic.code}/activations")
     assert [a["id"] for a in response.json()["items"]] == [activation.pk]
 

@@ -27,7 +27,7 @@ def test_installations_racing_for_device_licenses_never_exceed_the_quota(world):
     ]
 
     def activate(i):
-        activation, _ = services.activate(world.license_admin, lic, requests[i])
+        activation, _ = services.activate(world.license_admin, lic.code, requests[i])
         return activation.activated
 
     results = _race(activate)
@@ -46,7 +46,7 @@ def test_the_same_request_sent_many_times_at_once_is_processed_once(world):
     body = lrq(lic.code, 4)
 
     def activate(i):
-        activation, replayed = services.activate(world.license_admin, lic, body)
+        activation, replayed = services.activate(world.license_admin, lic.code, body)
         return activation.license_file, replayed
 
     results = _race(activate)

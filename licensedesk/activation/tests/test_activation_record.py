@@ -41,12 +41,12 @@ def _everything():
 
 def test_an_activation_that_keeps_releases_activates_and_refuses_records_it_all(world):
     lic = activatable(world.org, devices=3)
-    services.activate(world.license_admin, lic, lrq(lic.code, ["a", "b"]))
+    services.activate(world.license_admin, lic.code, lrq(lic.code, ["a", "b"]))
     Job.objects.all().delete()
 
     # "a" kept, "b" released, "c" and "d" new: the quota of 3 leaves room for "c" only.
     activation, replayed = services.activate(
-        world.license_admin, lic, lrq(lic.code, ["a", "c", "d", "e"], hostname="vms02")
+        world.license_admin, lic.code, lrq(lic.code, ["a", "c", "d", "e"], hostname="vms02")
     )
     assert not replayed
     installation = Installation.objects.get()
@@ -98,9 +98,9 @@ def test_an_activation_that_keeps_releases_activates_and_refuses_records_it_all(
 
 def test_an_activation_with_nothing_new_or_refused_queues_no_notification(world):
     lic = activatable(world.org, devices=3)
-    services.activate(world.license_admin, lic, lrq(lic.code, ["a"]))
+    services.activate(world.license_admin, lic.code, lrq(lic.code, ["a"]))
     Job.objects.all().delete()
-    activation, _ = services.activate(world.license_admin, lic, lrq(lic.code, ["a"]))
+    activation, _ = services.activate(world.license_admin, lic.code, lrq(lic.code, ["a"]))
     assert (activation.kept, activation.activated) == (1, 0)
     assert _fanout_events() == []
     assert AuditEvent.objects.filter(action="license.activate").count() == 2
@@ -110,14 +110,14 @@ def test_a_refused_request_writes_nothing(world):
     lic = activatable(world.org, devices=3)
     before = _everything()
     with pytest.raises(ServiceError):
-        services.activate(world.license_admin, lic, lrq("M01-C01-251-01-OTHER1", ["a"]))
+        services.activate(world.license_admin, lic.code, lrq("M01-C01-251-01-OTHER1", ["a"]))
     assert _everything() == before
     assert not Installation.objects.exists()
 
 
 def test_a_failure_on_the_way_undoes_everything_the_activation_wrote(world, monkeypatch):
     lic = activatable(world.org, devices=3)
-    services.activate(world.license_admin, lic, lrq(lic.code, ["a", "b"]))
+    services.activate(world.license_admin, lic.code, lrq(lic.code, ["a", "b"]))
     before = _everything()
 
     def fail(*args, **kwargs):
@@ -126,10 +126,10 @@ def test_a_failure_on_the_way_undoes_everything_the_activation_wrote(world, monk
     # The audit event comes last, after the devices, counters, activation and jobs.
     monkeypatch.setattr(services.audit, "record", fail)
     with pytest.raises(RuntimeError):
-        services.activate(world.license_admin, lic, lrq(lic.code, ["a", "c", "d"]))
+        services.activate(world.license_admin, lic.code, lrq(lic.code, ["a", "c", "d"]))
     with pytest.raises(RuntimeError):
         services.activate(
-            world.license_admin, lic, lrq(lic.code, ["x"], installation=OTHER_INSTALLATION)
+            world.license_admin, lic.code, lrq(lic.code, ["x"], installation=OTHER_INSTALLATION)
         )
     assert _everything() == before
 
@@ -137,9 +137,9 @@ def test_a_failure_on_the_way_undoes_everything_the_activation_wrote(world, monk
 def test_a_replayed_request_writes_nothing_more(world):
     lic = activatable(world.org, devices=3)
     body = lrq(lic.code, ["a", "b", "c", "d"])
-    first, _ = services.activate(world.license_admin, lic, body)
+    first, _ = services.activate(world.license_admin, lic.code, body)
     before = _everything()
-    again, replayed = services.activate(world.license_admin, lic, body)
+    again, replayed = services.activate(world.license_admin, lic.code, body)
     assert replayed and again == first
     assert _everything() == before
 
@@ -148,8 +148,8 @@ def test_many_devices_are_released_at_once(world):
     # More hardware ids than one statement may carry on SQLite.
     count = services.RELEASE_BATCH * 2 + 1
     lic = activatable(world.org, devices=count)
-    services.activate(world.license_admin, lic, lrq(lic.code, count))
-    activation, _ = services.activate(world.license_admin, lic, lrq(lic.code, ["cam-000007"]))
+    services.activate(world.license_admin, lic.code, lrq(lic.code, count))
+    activation, _ = services.activate(world.license_admin, lic.code, lrq(lic.code, ["cam-000007"]))
     assert (activation.kept, activation.released) == (1, count - 1)
     assert list(ActiveDevice.objects.values_list("hardware_id", flat=True)) == ["cam-000007"]
     assert License.objects.get(pk=lic.pk).devices_used == 1
@@ -162,11 +162,11 @@ def test_an_activation_costs_the_same_queries_whatever_its_number_of_devices(wor
         installation = str(uuid.uuid4())
         ids = hardware_ids(devices, seed=f"cam{devices}")
         first = lrq(lic.code, [ids[0], "gone"], installation=installation)
-        services.activate(world.license_admin, lic, first)
+        services.activate(world.license_admin, lic.code, first)
         # one kept, the rest new, one released
         with CaptureQueriesContext(connection) as ctx:
             services.activate(
-                world.license_admin, lic, lrq(lic.code, ids, installation=installation)
+                world.license_admin, lic.code, lrq(lic.code, ids, installation=installation)
             )
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
@@ -185,7 +185,7 @@ def test_a_device_is_stored_exactly_as_its_request_described_it(world):
         "type": "camera",
     }
     body = lrq_writer.make_lrq(lic.code, [described], installation_id=OTHER_INSTALLATION)
-    activation, _ = services.activate(world.license_admin, lic, body)
+    activation, _ = services.activate(world.license_admin, lic.code, body)
     stored = ActiveDevice.objects.get()
     assert {
         "hardwareId": stored.hardware_id,

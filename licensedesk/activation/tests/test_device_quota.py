@@ -10,7 +10,7 @@ OTHER = "9d2e8c1b-3f4a-4b5c-8d6e-7f8a9b0c1d2e"
 
 def _activate(user, lic, devices, installation=None):
     kwargs = {"installation": installation} if installation else {}
-    activation, replayed = services.activate(user, lic, lrq(lic.code, devices, **kwargs))
+    activation, replayed = services.activate(user, lic.code, lrq(lic.code, devices, **kwargs))
     assert not replayed
     lic.refresh_from_db()
     return activation

@@ -55,6 +55,6 @@ def test_a_license_no_longer_granted_when_it_is_locked_is_not_found(world, lic):
 
     LicenseGrant.objects.filter(license=lic, user=world.license_user).delete()
     with pytest.raises(NotFound):
-        services.activate(world.license_user, lic, lrq(lic.code, 2))
+        services.activate(world.license_user, lic.code, lrq(lic.code, 2))
     assert not Installation.objects.exists()
     assert License.objects.get(pk=lic.pk).devices_used == 0

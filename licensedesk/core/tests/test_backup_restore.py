@@ -58,7 +58,7 @@ def elsewhere(tmp_path):
 def test_a_backup_restored_elsewhere_has_the_same_data_and_keys(world, keys, tmp_path, elsewhere):
     lic = activatable(world.org, devices=5)
     body = make_lrq(lic.code, sample_devices(3))
-    done, _ = activation.activate(world.license_admin, lic, body)
+    done, _ = activation.activate(world.license_admin, lic.code, body)
     jwks = signing.jwks()
     file = tmp_path / "licensedesk.backup"
 

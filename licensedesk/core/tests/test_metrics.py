@@ -96,10 +96,10 @@ def test_activations_are_counted_by_outcome(world, scraper, monkeypatch, tmp_pat
     name = "licensedesk_activations_total"
     before = {o: _count(scraper, name, outcome=o) for o in ("processed", "replayed", "refused")}
     body = make_lrq(lic.code, sample_devices(2))
-    activation.activate(world.license_admin, lic, body)
-    activation.activate(world.license_admin, lic, body)  # the same request again
+    activation.activate(world.license_admin, lic.code, body)
+    activation.activate(world.license_admin, lic.code, body)  # the same request again
     with pytest.raises(ServiceError):
-        activation.activate(world.license_admin, lic, b"<not-a-request/>")
+        activation.activate(world.license_admin, lic.code, b"<not-a-request/>")
     after = {o: _count(scraper, name, outcome=o) for o in before}
     assert {o: after[o] - before[o] for o in before} == {
         "processed": 1,

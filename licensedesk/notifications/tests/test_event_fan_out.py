@@ -68,7 +68,7 @@ def test_a_failed_registration_notifies_nobody(world, run_jobs):
 def test_activated_devices_notify_the_subscribed_profiles(world, run_jobs):
     lic = device_license(world)
     profile(world.license_admin, events=[events.DEVICES_ACTIVATED, events.ACTIVATION_REFUSED])
-    activation.activate(world.license_admin, lic, lrq(lic, 2))
+    activation.activate(world.license_admin, lic.code, lrq(lic, 2))
     run_jobs()
     sent = Delivery.objects.get()
     assert sent.event == events.DEVICES_ACTIVATED
@@ -78,7 +78,7 @@ def test_activated_devices_notify_the_subscribed_profiles(world, run_jobs):
 def test_a_refused_activation_notifies_the_subscribed_profiles(world, run_jobs):
     lic = device_license(world, devices=2)
     profile(world.license_admin, events=[events.ACTIVATION_REFUSED])
-    activation.activate(world.license_admin, lic, lrq(lic, 3))
+    activation.activate(world.license_admin, lic.code, lrq(lic, 3))
     run_jobs()
     sent = Delivery.objects.get()
     assert sent.event == events.ACTIVATION_REFUSED
@@ -89,10 +89,10 @@ def test_a_profile_hears_only_about_licenses_in_its_scope(world, run_jobs):
     inside, outside = device_license(world), device_license(world)
     grp = group(world.org, "Harbour sites", licenses=[inside])
     profile(world.license_admin, scope="groups", group_ids=[grp.pk], events=["devices_activated"])
-    activation.activate(world.license_admin, outside, lrq(outside, 1))
+    activation.activate(world.license_admin, outside.code, lrq(outside, 1))
     run_jobs()
     assert Delivery.objects.count() == 0
-    activation.activate(world.license_admin, inside, lrq(inside, 1))
+    activation.activate(world.license_admin, inside.code, lrq(inside, 1))
     run_jobs()
     assert Delivery.objects.count() == 1
 
