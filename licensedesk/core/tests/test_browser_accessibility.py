@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 
 from licensedesk import access
 from licensedesk.accounts.models import User
+from licensedesk.activation import services as activation
+from licensedesk.activation.tests.factories import lrq
 from licensedesk.care.reminders import create_reminder
 from licensedesk.core.demo import DEMO_PASSWORD, create_demo_data, create_demo_licenses
 from licensedesk.core.demo_monitoring import create_demo_monitoring
@@ -39,13 +41,15 @@ axe = Axe()
 
 
 def demo_company() -> None:
-    """The demo company, plus what the demo lacks: a group of each license role's own, a Care
-    reminder each, and a failed delivery in each one's log."""
+    """The demo company, plus what the demo lacks: an activation, a group of each license
+    role's own, a Care reminder each, and a failed delivery in each one's log."""
     create_demo_data()
     create_demo_licenses()
     create_demo_monitoring()
     for email in ROLES.values():
         user = User.objects.get(email=email)
+        first = access.licenses_visible_to(user).order_by("id").first()
+        activation.activate(user, first, lrq(first.code, 3, hostname=f"vms-{user.first_name}"))
         codes = access.licenses_visible_to(user).values_list("code", flat=True)[:2]
         create_group(user, name=f"{user.first_name}'s sites", slcs=list(codes))
         reminder = create_reminder(user, {"scope": "all", "lead_times": [30]})
