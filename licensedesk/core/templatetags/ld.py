@@ -6,19 +6,28 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def sort_header(context, label, key):
-    """A column header that sorts by `key`, and reverses when already sorted by it."""
+    """A column header (the whole <th>) that sorts by `key`, and reverses when already sorted
+    by it; `aria-sort` tells screen readers which column the table is sorted by."""
     request = context["request"]
     current = request.GET.get("ordering") or context.get("ordering", "")
     params = request.GET.copy()
     params.pop("page", None)
-    arrow = ""
+    sort, arrow = "", ""
     if current == key:
-        params["ordering"], arrow = f"-{key}", " ▲"
+        params["ordering"], sort, arrow = f"-{key}", "ascending", "▲"
     elif current == f"-{key}":
-        params["ordering"], arrow = key, " ▼"
+        params["ordering"], sort, arrow = key, "descending", "▼"
     else:
         params["ordering"] = key
-    return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
+    if not sort:
+        return format_html('<th><a href="?{}">{}</a></th>', params.urlencode(), label)
+    return format_html(
+        '<th aria-sort="{}"><a href="?{}">{} <span aria-hidden="true">{}</span></a></th>',
+        sort,
+        params.urlencode(),
+        label,
+        arrow,
+    )
 
 
 @register.filter

@@ -14,11 +14,13 @@ from licensedesk.core.templatetags.ld import care_badge
 
 register = template.Library()
 
+# data-label: the column's name, shown beside each value where a phone stacks the row.
 _ROW = (
     '<tr><td><input type="checkbox" name="license_ids" value="{}" aria-label="Select {}"></td>'
-    '<td><a href="{}"><code>{}</code></a></td><td>{} {}</td><td>{}</td><td>{}</td>'
-    '<td class="nowrap">{} of {}</td><td>{}</td>'
-    '<td class="nowrap">{}<span class="badge {}">{}</span></td></tr>'
+    '<td><a href="{}"><code>{}</code></a></td><td data-label="Product">{} {}</td>'
+    '<td data-label="Customer">{}</td><td data-label="Description">{}</td>'
+    '<td class="nowrap" data-label="Device licenses">{} of {}</td><td data-label="Groups">{}</td>'
+    '<td class="nowrap" data-label="Care">{}<span class="badge {}">{}</span></td></tr>'
 )
 _UNSPECIFIED = mark_safe('<span class="muted">Unspecified</span>')  # noqa: S308 - a constant
 

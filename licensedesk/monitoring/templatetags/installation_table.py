@@ -11,10 +11,12 @@ from licensedesk.core.markup import escaped, shortened, url
 
 register = template.Library()
 
+# data-label: the column's name, shown beside each value where a phone stacks the row.
 _ROW = (
-    '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}</td>'
-    '<td><a href="{}"><code>{}</code></a></td><td>{}</td>'
-    '<td class="nowrap">{}</td><td><small>{}</small></td></tr>'
+    '<tr><td>{}</td><td><a href="{}">{}</a></td><td data-label="Customer">{}</td>'
+    '<td data-label="License"><a href="{}"><code>{}</code></a></td>'
+    '<td data-label="Version">{}</td><td class="nowrap" data-label="Last report">{}</td>'
+    '<td data-label="Why"><small>{}</small></td></tr>'
 )
 _NOT_MONITORED = '<span class="badge muted">Not monitored</span>'
 

@@ -33,15 +33,16 @@ def test_a_row_shows_and_escapes_what_the_installation_reported(login, world):
 
     assert '<span class="badge state critical">Critical</span>' in html
     assert f'<a href="/installations/{inst.pk}/">vms&lt;01&gt;</a>' in html
-    assert "<td>Harbour &lt;Hotel&gt;</td>" in html
+    assert '<td data-label="Customer">Harbour &lt;Hotel&gt;</td>' in html
     assert f'<a href="/licenses/{lic.code}/"><code>{lic.code}</code></a>' in html
-    assert "<td>25.1 &amp; more</td>" in html
-    assert '<td class="nowrap">3\xa0minutes ago</td>' in html
+    assert '<td data-label="Version">25.1 &amp; more</td>' in html
+    assert '<td class="nowrap" data-label="Last report">3\xa0minutes ago</td>' in html
     assert "Recording Server 1 is &lt;down&gt;; " + "x" * 80 in html and "x" * 200 not in html
     # an installation without monitoring
     assert f'<a href="/installations/{quiet.pk}/">quiet-host</a>' in html
     assert '<span class="badge muted">Not monitored</span>' in html
-    assert "<td>Unspecified</td>" in html and '<td class="nowrap">—</td>' in html
+    assert '<td data-label="Customer">Unspecified</td>' in html
+    assert '<td class="nowrap" data-label="Last report">—</td>' in html
 
 
 def test_the_state_cards_count_the_installations_in_each_state(login, world):

@@ -73,3 +73,18 @@ document.addEventListener("input", function (event) {
     label.hidden = query !== "" && label.getAttribute("data-text").indexOf(query) === -1;
   });
 });
+
+// On a phone the main navigation folds behind the Menu button. The button is shown by this
+// script only, so that without it the navigation stays open.
+(function () {
+  "use strict";
+  var button = document.querySelector(".menu-toggle");
+  var nav = document.getElementById("main-nav");
+  if (!button || !nav) return;
+  button.hidden = false;
+  nav.classList.add("collapsed");
+  button.addEventListener("click", function () {
+    var open = nav.classList.toggle("collapsed") === false;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
