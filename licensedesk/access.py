@@ -133,6 +133,13 @@ def installations_visible_to(user) -> QuerySet:
     return Installation.objects.filter(license__in=licenses_visible_to(user))
 
 
+def activations_visible_to(user) -> QuerySet:
+    """Activations follow their license, like installations."""
+    from licensedesk.activation.models import Activation
+
+    return Activation.objects.filter(license__in=licenses_visible_to(user))
+
+
 def company_customers(user) -> QuerySet:
     """Every customer of a license role's company, seen or not: for the rules that hold
     company-wide (a customer's name is unique in the company), never for showing them."""
