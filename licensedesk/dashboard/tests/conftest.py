@@ -107,4 +107,3 @@ def invited(world):
         user.set_unusable_password()
         user.save()
     return ours
-
