@@ -27,8 +27,11 @@ def listed(client, url) -> int:
 
 @pytest.mark.parametrize("role", ["company_admin", "license_user"])
 def test_each_list_counts_what_its_tile_said(world, login, ours, theirs, invited, role):
+    world.org.require_2fa_for_admins = True  # so that the company admin's 2FA tile shows
+    world.org.save()
     user = getattr(world, role)
     board = dashboard_for(user)
+    assert ("no_2fa" in board.people) == (role == "company_admin")
     client = login(user)
     for name, figure in figures(board):
         assert listed(client, figure.url) == figure.count, name
