@@ -38,7 +38,8 @@ def care_windows(user, on: date | None = None) -> dict:
         .filter(care_ends_on__gte=first, care_ends_on__lte=last)
         .aggregate(
             **{
-                key: Count("pk", filter=Q(care_ends_on__gte=start, care_ends_on__lte=end))
+                # The date, not the id: counted from the (company, Care end) index alone.
+                key: Count("care_ends_on", filter=Q(care_ends_on__gte=start, care_ends_on__lte=end))
                 for key, (start, end, _) in windows.items()
             }
         )

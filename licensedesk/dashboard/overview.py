@@ -16,7 +16,7 @@ from licensedesk.accounts import queries as user_queries
 from licensedesk.care import overview as care_overview
 from licensedesk.care.status import today
 from licensedesk.licenses.queries import start_of_day
-from licensedesk.monitoring.models import State
+from licensedesk.monitoring.models import SEVERITY, State
 
 FEW = 5  # rows in each short list (next Care endings, worst installations, recent activity)
 PROBLEM_STATES = (State.CRITICAL, State.OFFLINE, State.ATTENTION)  # worst first
@@ -125,24 +125,25 @@ def care_figures(user, on: date) -> dict:
 def installation_figures(user) -> dict:
     """How many installations are Critical, Offline, in Attention and Pending now, and the
     worst few (the order of the Installations page)."""
-    visible = access.installations_visible_to(user)
+    health = access.health_visible_to(user)
     shown = (*PROBLEM_STATES, State.PENDING)
     counts = dict(
-        visible.filter(health__state__in=shown)
-        .values_list("health__state")
-        .annotate(n=Count("pk"))
+        health.filter(severity__in=[SEVERITY[state] for state in shown])
+        .values_list("state")
+        .annotate(n=Count("*"))
         .order_by()
     )
-    worst = list(
-        visible.filter(health__state__in=PROBLEM_STATES)
-        .select_related("health", "license", "license__customer")
+    worst = [
+        row.installation
+        for row in health.filter(severity__in=[SEVERITY[state] for state in PROBLEM_STATES])
+        .select_related("installation", "installation__license__customer")
         .order_by(
-            "health__severity",
-            F("health__last_report_at").desc(nulls_last=True),
-            "hostname",
-            "id",
+            "severity",
+            F("last_report_at").desc(nulls_last=True),
+            "installation__hostname",
+            "installation_id",
         )[:FEW]
-    )
+    ]
     figures = {
         state: Figure(
             counts.get(state, 0), State(state).label, link("monitoring:list", state=state), state
@@ -160,10 +161,12 @@ def recent_activity(user) -> dict:
         .select_related("product", "version", "customer", "registered_by")
         .order_by(F("registered_at").desc(), "-id")[:FEW]
     )
+    # Newest first by id, which grows with time: read backwards along the primary key
+    # until enough visible ones are found, where the time of day has no index.
     activations = list(
         access.activations_visible_to(user)
         .select_related("license", "installation", "created_by")
-        .order_by("-created_at", "-id")[:FEW]
+        .order_by("-id")[:FEW]
     )
     return {
         "registrations": registrations,
