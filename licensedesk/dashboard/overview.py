@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
 from licensedesk import access
@@ -176,21 +176,26 @@ def recent_activity(user) -> dict:
 
 
 def people_figures(admin) -> dict:
-    """For the company administrator: users invited but not active yet, and administrators
-    without the two-factor authentication the company requires."""
+    """For the company administrator: the active users (as the Users page lists them: the
+    invited included), those invited but not active yet, and administrators without the
+    two-factor authentication the company requires."""
     organization = admin.organization
     required = organization.require_2fa_for_admins
-    counted = {"invited": Count("pk", filter=user_queries.invited_q())}
+    counted = {
+        "active": Count("pk", filter=Q(is_active=True)),
+        "invited": Count("pk", filter=user_queries.invited_q()),
+    }
     if required:
         counted["no_2fa"] = Count("pk", filter=user_queries.missing_required_2fa_q(organization))
     counts = access.users_visible_to(admin).aggregate(**counted)
     figures = {
+        "active": Figure(counts["active"], "active users", link("accounts:user_list")),
         "invited": Figure(
             counts["invited"],
             "invited, not yet active",
             link("accounts:user_list", status="invited"),
             "warn",
-        )
+        ),
     }
     if required:
         figures["no_2fa"] = Figure(

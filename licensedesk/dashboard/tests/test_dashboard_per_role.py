@@ -44,7 +44,9 @@ def test_a_license_admin_sees_the_whole_company(world, ours, theirs):
 
 
 def test_the_company_admin_also_sees_who_needs_attention(world, ours, theirs, invited):
-    assert numbers(dashboard_for(world.company_admin)) == {**LICENSE_ADMIN, "invited": 1}
+    # alice, lars, lina, nora and ivy (invited): the Users page's "Active"
+    expected = {**LICENSE_ADMIN, "active": 5, "invited": 1}
+    assert numbers(dashboard_for(world.company_admin)) == expected
 
 
 def test_admins_without_required_2fa_are_counted_where_the_company_requires_it(world, invited):
