@@ -52,7 +52,7 @@ def licenses_visible_to(user) -> QuerySet:
     return License.objects.filter(license_visible_q(user))
 
 
-def license_visible_q(user, license_path: str = "") -> Q:
+def license_visible_q(user, license_path: str = "", company_path: str = "") -> Q:
     """The license visibility rule, written once: an active License Admin sees the company's
     licenses, an active License User those of them granted to them, anyone else none.
 
@@ -60,12 +60,13 @@ def license_visible_q(user, license_path: str = "") -> Q:
     User, or the path from the queried model to one, for set-based jobs that pair users with
     licenses (the Care scan). For a User, what depends on the user alone is decided here, so
     the database sees only the conditions on the license (for a License Admin, the company
-    alone)."""
+    alone). `company_path`: where the queried row keeps its own copy of its license's company
+    (a monitored installation's Health row), read instead of joining the license."""
     lic = f"{license_path}__" if license_path else ""
     on = _UserAt(user) if isinstance(user, str) else _UserFacts(user)
     return (
         on.has(is_active=True)
-        & on.same_company(f"{lic}organization_id")
+        & on.same_company(company_path or f"{lic}organization_id")
         & (on.has(role=Role.LICENSE_ADMIN) | on.granted_as(Role.LICENSE_USER, OuterRef(f"{lic}pk")))
     )
 
@@ -131,6 +132,26 @@ def installations_visible_to(user) -> QuerySet:
     from licensedesk.monitoring.models import Installation
 
     return Installation.objects.filter(license__in=licenses_visible_to(user))
+
+
+def health_visible_to(user) -> QuerySet:
+    """The monitored state of the installations the user may see (`installations_visible_to`).
+    A Health row keeps its license's company (set when monitoring is enabled; a license never
+    changes company), which its index starts with: a License Admin's counts by state read
+    only the company's rows, without joining every installation and license."""
+    from licensedesk.monitoring.models import Health
+
+    return Health.objects.filter(
+        license_visible_q(user, "installation__license", company_path="organization_id")
+    )
+
+
+def activations_visible_to(user) -> QuerySet:
+    """Activations follow their license, like installations. The rule is checked on each
+    activation's license, so a walk through the newest can stop at the first few."""
+    from licensedesk.activation.models import Activation
+
+    return Activation.objects.filter(license_visible_q(user, "license"))
 
 
 def company_customers(user) -> QuerySet:

@@ -1,12 +1,58 @@
-"""The Care overview: how many Care subscriptions end in each of the next 12 months."""
+"""The Care overview: how many Care subscriptions end in each of the next 12 months, and the
+windows a partner acts on (ending soon, ended lately: renewal opportunities)."""
 
-from datetime import date
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 
 from licensedesk import access
-from licensedesk.care.status import today
+from licensedesk.care.status import ENDING_WITHIN_DAYS, today
+
+RENEWAL_DAYS = 90  # Care that ended this many days ago or less is a renewal opportunity
+
+
+def licenses_link(**params) -> str:
+    """The Licenses page narrowed by `params` (dates as ISO strings)."""
+    query = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+    return f"{reverse('licenses:list')}?{urlencode(query)}"
+
+
+def care_windows(user, on: date | None = None) -> dict:
+    """{key: {count, url, first, last}} for Care ending within 30 and within 90 days (today
+    included) and ended in the last 90 days, of the licenses the user may see: one query,
+    read from the (company, Care end) index. Each url lists exactly the licenses counted."""
+    on = on or today()
+    day = timedelta(days=1)
+    windows = {
+        "ending_30": (on, on + timedelta(days=30), "care_end"),
+        "ending_90": (on, on + timedelta(days=ENDING_WITHIN_DAYS), "care_end"),
+        "ended_90": (on - timedelta(days=RENEWAL_DAYS), on - day, "-care_end"),
+    }
+    first = min(w[0] for w in windows.values())
+    last = max(w[1] for w in windows.values())
+    counts = (
+        access.licenses_visible_to(user)
+        .filter(care_ends_on__gte=first, care_ends_on__lte=last)
+        .aggregate(
+            **{
+                # The date, not the id: counted from the (company, Care end) index alone.
+                key: Count("care_ends_on", filter=Q(care_ends_on__gte=start, care_ends_on__lte=end))
+                for key, (start, end, _) in windows.items()
+            }
+        )
+    )
+    return {
+        key: {
+            "count": counts[key],
+            "first": start,
+            "last": end,
+            "url": licenses_link(care_ends_from=start, care_ends_until=end + day, ordering=order),
+        }
+        for key, (start, end, order) in windows.items()
+    }
 
 
 def month_starts(start: date, months: int = 12) -> list[date]:

@@ -33,6 +33,7 @@ def care_overview(request):
         {
             "months": months,
             "total": sum(m["count"] for m in months),
+            "ended": overview.care_windows(request.user)["ended_90"],
             "feed_url": feed_url,
             "has_feed": has_feed,
         },

@@ -1,11 +1,11 @@
 from django.shortcuts import render
 
 from licensedesk import access
+from licensedesk.dashboard.overview import dashboard_for
 
 
 def home(request):
     user = request.user
-    context = {"is_partner": access.is_partner_user(user)}
-    if access.is_company_admin(user):
-        context["user_count"] = access.users_visible_to(user).filter(is_active=True).count()
-    return render(request, "dashboard/home.html", context)
+    is_partner = access.is_partner_user(user)
+    board = dashboard_for(user) if is_partner else None
+    return render(request, "dashboard/home.html", {"is_partner": is_partner, "board": board})

@@ -44,6 +44,7 @@ class CareOut(Schema):
     level: str | None
     ends_on: date | None
     status: str
+    starts_on: date | None = None
 
 
 class GroupRef(Schema):
@@ -85,6 +86,8 @@ class LicenseOut(Schema):
             "level": obj.care_level or None,
             "ends_on": obj.care_ends_on,
             "status": obj.care_status,
+            # Set when Care has not started yet ("upcoming"), so a client can say when.
+            "starts_on": obj.care_starts_on if obj.care_status == "upcoming" else None,
         }
 
 
@@ -148,8 +151,9 @@ def list_licenses(
     ordering: str = "",
 ):
     """Licenses you may see. `customer` is an id or `none` (Unspecified); `care_status` is
-    active, ending, expired or none; `group` a license group id; `ordering` one of slc,
-    product, customer, care_end, devices, registered (prefix `-` to reverse)."""
+    active, ending, expired, upcoming (not started yet) or none; `group` a license group id;
+    `ordering` one of slc, product, customer, care_end, devices, registered (prefix `-` to
+    reverse)."""
     _license_role(request)
     params = {
         "search": search,

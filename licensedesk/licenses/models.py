@@ -21,6 +21,9 @@ class License(models.Model):
     # The current Care period, kept here for fast lists; the history is in CarePeriod.
     care_level = models.CharField(max_length=20, blank=True)
     care_ends_on = models.DateField(null=True, blank=True)
+    # The first day of the current Care (renewals that follow on without a gap continue it):
+    # Care that starts later is not active yet. Empty when it began before this was kept.
+    care_starts_on = models.DateField(null=True, blank=True)
     sold_to = models.ForeignKey(
         "accounts.Organization",
         null=True,
@@ -68,6 +71,13 @@ class License(models.Model):
                 fields=["organization", "product", "registered_at", "id", "customer"],
                 name="license_org_product_idx",
             ),
+            # The Dashboard's device licenses used of total, summed from this index alone
+            # (PostgreSQL; other databases ignore `include`).
+            models.Index(
+                fields=["organization"],
+                include=["device_licenses", "devices_used"],
+                name="license_org_devices_idx",
+            ),
         ]
 
     def __str__(self):
@@ -79,11 +89,11 @@ class License(models.Model):
 
     @property
     def care_status(self) -> str:
-        return care_status.status_of(self.care_ends_on)
+        return care_status.status_of(self.care_ends_on, starts_on=self.care_starts_on)
 
     @property
     def care_status_label(self) -> str:
-        return care_status.LABELS[self.care_status]
+        return care_status.label_of(self.care_status, self.care_starts_on)
 
 
 class LicenseGrant(models.Model):

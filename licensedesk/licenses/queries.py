@@ -1,9 +1,10 @@
 """Finding licenses: one function builds the list for the page, the API and the CSV export,
 so all three show exactly the same rows."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db.models import F, OrderBy, Prefetch, Q
+from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.accounts.models import Role
@@ -26,7 +27,8 @@ DEFAULT_ORDERING = "-registered"
 def find_licenses(user, params, products=None):
     """The licenses `user` may see, narrowed by `params` (a dict or QueryDict): search,
     customer (an id, or "none" for Unspecified), product (a code or id), care_status,
-    care_ends_from and care_ends_until (dates; until excluded), group (an id), ordering (a key
+    care_ends_from and care_ends_until, registered_from and registered_until (dates; until
+    excluded), group (an id), ordering (a key
     of ORDERINGS, optionally prefixed with "-"). `products`: the catalog, if the caller has
     it already (the Licenses page loads it for its menu), so a search needn't ask for it."""
     licenses = _filtered(user, params)
@@ -73,10 +75,37 @@ def _filtered(user, params):
         licenses = licenses.filter(care_ends_on__gte=ends_from)
     if ends_until:
         licenses = licenses.filter(care_ends_on__lt=ends_until)
+    registered_from = parse_date(params.get("registered_from"))
+    registered_until = parse_date(params.get("registered_until"))
+    if registered_from:
+        licenses = licenses.filter(registered_at__gte=start_of_day(registered_from))
+    if registered_until:
+        licenses = licenses.filter(registered_at__lt=start_of_day(registered_until))
     group = parse_id(params.get("group"))
     if group is not None:
         licenses = licenses.filter(memberships__group_id=group)
     return licenses
+
+
+DATE_RANGES = (
+    ("care_ends_from", "care_ends_until", "whose Care ends"),
+    ("registered_from", "registered_until", "registered"),
+)
+
+
+def date_ranges(params) -> list[dict]:
+    """The date ranges `params` narrow the list by (the links of the Dashboard and the Care
+    overview), said in words, with their parameters for the filter form to keep."""
+    ranges = []
+    for start_key, end_key, what in DATE_RANGES:
+        start, end = parse_date(params.get(start_key)), parse_date(params.get(end_key))
+        if not (start or end):
+            continue
+        bounds = [f"on or after {start.isoformat()}"] if start else []
+        bounds += [f"before {end.isoformat()}"] if end else []
+        kept = {key: day.isoformat() for key, day in ((start_key, start), (end_key, end)) if day}
+        ranges.append({"text": f"{what} {' and '.join(bounds)}", "params": kept})
+    return ranges
 
 
 def search_of(params) -> str:
@@ -89,6 +118,12 @@ def parse_date(value):
         return date.fromisoformat(str(value or "").strip()) if value else None
     except ValueError:
         return None
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight starting `day` in the site's time zone: a bound the registration-time index
+    can use (a cast of every row to a date could not)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _search_conditions(search, catalog=None) -> list[Q]:

@@ -42,6 +42,7 @@ def license_list(request):
             "ordering": request.GET.get("ordering") or queries.DEFAULT_ORDERING,
             "products": menus.editions,
             "care_choices": care_status.CHOICES,
+            "date_ranges": queries.date_ranges(request.GET),
             "customers": menus.customers,
             "can_grant": access.can_manage_visibility(request.user),
             "groups": menus.groups,

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from licensedesk import access
-from licensedesk.accounts import services
+from licensedesk.accounts import queries, services
 from licensedesk.accounts.forms import CompanyForm, UserForm
 from licensedesk.core.errors import ServiceError
 
@@ -28,6 +28,8 @@ def user_list(request):
         users = users.filter(is_active=True)
     elif status == "deleted":
         users = users.filter(is_active=False)
+    elif status in queries.STATUS_FILTERS:
+        users = users.filter(queries.STATUS_FILTERS[status](request.user.organization))
     page = Paginator(users.order_by("last_name", "first_name", "id"), 50).get_page(
         request.GET.get("page")
     )

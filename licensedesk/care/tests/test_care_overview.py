@@ -25,7 +25,9 @@ def licenses(world):
     registered(world.org, care_ends_on=date(2026, 4, 30), grant_to=granted)
     registered(world.org, care_ends_on=date(2027, 2, 28))  # the 12th month
     registered(world.org, care_ends_on=date(2027, 3, 1))  # the 13th: not shown
-    registered(world.org, care_ends_on=date(2026, 2, 28))  # last month: not shown
+    registered(world.org, care_ends_on=date(2026, 2, 28), grant_to=granted)  # ended: renew
+    registered(world.org, care_ends_on=date(2025, 12, 15))  # ended 90 days ago: renew
+    registered(world.org, care_ends_on=date(2025, 12, 14))  # 91 days ago: not counted
     registered(world.org)  # no Care
     registered(world.other_org, care_ends_on=date(2026, 4, 15))
 
@@ -58,6 +60,25 @@ def test_the_page_shows_the_counts_and_links_each_month_to_the_license_list(worl
     assert "3 Care subscriptions of your licenses end in the next 12 months" in page
     assert "care_ends_from=2026-04-01&amp;care_ends_until=2026-05-01" in page
     assert "1 ending in April 2026" in page
+
+
+def test_care_ended_in_the_last_90_days_is_counted_as_renewal_opportunities(world, licenses):
+    assert overview.care_windows(world.license_admin, TODAY)["ended_90"]["count"] == 3
+    assert overview.care_windows(world.license_user, TODAY)["ended_90"]["count"] == 2
+    assert overview.care_windows(world.outsider, TODAY)["ended_90"]["count"] == 0
+
+
+def test_the_page_links_care_ended_to_the_licenses_it_counts(world, login, licenses):
+    client = login(world.license_admin)
+    page = client.get("/care/").content.decode()
+    url = (
+        "/licenses/?care_ends_from=2025-12-15&amp;care_ends_until=2026-03-15&amp;ordering=-care_end"
+    )
+    assert (
+        f'<a href="{url}"><strong>3</strong> Care subscriptions ended in the last 90 days' in page
+    )
+    listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
+    assert listed == 3
 
 
 def test_months_run_across_the_new_year(world, db):

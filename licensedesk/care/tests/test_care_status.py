@@ -26,18 +26,24 @@ def test_the_status_changes_exactly_at_its_boundaries(ends_on, expected):
 
 
 def test_every_status_has_a_label():
-    assert set(status.LABELS) == {"active", "ending", "expired", "none"}
+    assert set(status.LABELS) == {"active", "ending", "expired", "upcoming", "none"}
 
 
 @pytest.mark.django_db
 def test_the_query_agrees_with_the_rule_on_every_boundary():
     by_end = {}
+    # Each end date with no start kept, a start before, on and after ON (Care not started).
     for days in (-1, 0, 1, 89, 90, 91, None):
-        ends_on = None if days is None else ON + timedelta(days=days)
-        lic = factories.issue()
-        lic.care_ends_on = ends_on
-        lic.save()
-        by_end[lic.pk] = status.status_of(ends_on, on=ON)
+        for start_days in (None, -1, 0, 1):
+            ends_on = None if days is None else ON + timedelta(days=days)
+            starts_on = None if start_days is None else ON + timedelta(days=start_days)
+            if ends_on and starts_on and ends_on < starts_on:
+                continue  # Care cannot end before it starts
+            lic = factories.issue()
+            lic.care_starts_on, lic.care_ends_on = starts_on, ends_on
+            lic.save()
+            by_end[lic.pk] = status.status_of(ends_on, on=ON, starts_on=starts_on)
+    assert set(by_end.values()) == set(status.LABELS)
     for key in status.LABELS:
         matched = set(
             License.objects.filter(status.status_q(key, on=ON)).values_list("pk", flat=True)

@@ -55,6 +55,6 @@ def license_row(lic):
             groups,
             care,
             care_badge(status),
-            care_status.LABELS[status],
+            care_status.label_of(status, lic.care_starts_on),
         )
     )

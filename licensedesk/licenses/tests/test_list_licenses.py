@@ -136,7 +136,12 @@ def test_the_api_describes_a_license(api, world, licenses):
     assert item["slc"] == lic.code
     assert item["product"] == {"code": "C01", "name": "Corporate"}
     assert item["customer"]["name"] == "Airport"
-    assert item["care"] == {"level": "Plus", "ends_on": str(lic.care_ends_on), "status": "ending"}
+    assert item["care"] == {
+        "level": "Plus",
+        "ends_on": str(lic.care_ends_on),
+        "status": "ending",
+        "starts_on": None,  # said only of Care that has not started yet
+    }
     assert item["device_licenses"] == {"total": 10, "used": 0}
 
 

@@ -1,0 +1,207 @@
+"""The Dashboard: what a partner looks at every morning, counted over exactly what the user
+may see (`access`), each number with the link to the list that shows the same rows.
+
+A fixed number of queries whatever the size of the company: counts and sums are read from
+the indexes that hold them, lists are cut to a few rows by the database."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+
+from licensedesk import access
+from licensedesk.accounts import queries as user_queries
+from licensedesk.care import overview as care_overview
+from licensedesk.care.status import today
+from licensedesk.licenses.queries import start_of_day
+from licensedesk.monitoring.models import SEVERITY, State
+
+FEW = 5  # rows in each short list (next Care endings, worst installations, recent activity)
+PROBLEM_STATES = (State.CRITICAL, State.OFFLINE, State.ATTENTION)  # worst first
+
+
+@dataclass
+class Figure:
+    """A number on the Dashboard and the list behind it."""
+
+    count: int
+    label: str
+    url: str
+    tone: str = ""  # a state or badge class, for its colour
+
+
+@dataclass
+class Dashboard:
+    licenses: dict = field(default_factory=dict)
+    care: dict = field(default_factory=dict)
+    installations: dict = field(default_factory=dict)
+    activity: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.licenses or self.people)
+
+
+def link(viewname: str, **params) -> str:
+    query = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+    return reverse(viewname) + (f"?{urlencode(query)}" if query else "")
+
+
+def dashboard_for(user, on: date | None = None) -> Dashboard:
+    """Everything the Dashboard shows to `user` on `on` (today)."""
+    on = on or today()
+    board = Dashboard()
+    if access.has_license_role(user):
+        board.licenses = license_figures(user, on)
+        board.care = care_figures(user, on)
+        board.installations = installation_figures(user)
+        board.activity = recent_activity(user)
+    if access.is_company_admin(user):
+        board.people = people_figures(user)
+    return board
+
+
+def license_figures(user, on: date) -> dict:
+    """Registered, Unspecified (no customer), registered this month; device licenses used of
+    total. Three queries, each answered from its own index on PostgreSQL."""
+    visible = access.licenses_visible_to(user).order_by()
+    totals = visible.aggregate(
+        registered=Count("*"), devices=Sum("device_licenses"), used=Sum("devices_used")
+    )
+    unspecified = visible.filter(customer__isnull=True).count()
+    month = on.replace(day=1)
+    this_month = visible.filter(registered_at__gte=start_of_day(month)).count()
+    devices, used = totals["devices"] or 0, totals["used"] or 0
+    figures = {
+        "registered": Figure(totals["registered"], "registered", link("licenses:list")),
+        "unspecified": Figure(
+            unspecified, "without customer (Unspecified)", link("licenses:list", customer="none")
+        ),
+        "this_month": Figure(
+            this_month,
+            f"registered since {month:%B} {month.day}",
+            link("licenses:list", registered_from=month),
+        ),
+    }
+    return {
+        **figures,
+        "tiles": list(figures.values()),
+        "devices": Figure(used, "device licenses used", link("licenses:list", ordering="-devices")),
+        "devices_total": devices,
+        "devices_pct": round(100 * used / devices) if devices else 0,
+    }
+
+
+def care_figures(user, on: date) -> dict:
+    """Care ending within 30 and 90 days, ended in the last 90 (renewal opportunities), and
+    the next few endings by date."""
+    windows = care_overview.care_windows(user, on)
+    labels = {
+        "ending_30": ("Care ends within 30 days", "warn"),
+        "ending_90": ("Care ends within 90 days", "warn"),
+        "ended_90": ("Care ended in the last 90 days: renew", "bad"),
+    }
+    figures = {
+        key: Figure(w["count"], labels[key][0], w["url"], labels[key][1])
+        for key, w in windows.items()
+    }
+    next_endings = list(
+        access.licenses_visible_to(user)
+        .filter(care_ends_on__gte=on)
+        .select_related("product", "customer")
+        .order_by("care_ends_on", "id")[:FEW]
+    )
+    return {
+        **figures,
+        "tiles": list(figures.values()),
+        "next": next_endings,
+        "next_url": link("licenses:list", care_ends_from=on, ordering="care_end"),
+    }
+
+
+def installation_figures(user) -> dict:
+    """How many installations are Critical, Offline, in Attention and Pending now, and the
+    worst few (the order of the Installations page)."""
+    health = access.health_visible_to(user)
+    shown = (*PROBLEM_STATES, State.PENDING)
+    counts = dict(
+        health.filter(severity__in=[SEVERITY[state] for state in shown])
+        .values_list("state")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    worst = [
+        row.installation
+        for row in health.filter(severity__in=[SEVERITY[state] for state in PROBLEM_STATES])
+        .select_related("installation", "installation__license__customer")
+        .order_by(
+            "severity",
+            F("last_report_at").desc(nulls_last=True),
+            "installation__hostname",
+            "installation_id",
+        )[:FEW]
+    ]
+    figures = {
+        state: Figure(
+            counts.get(state, 0), State(state).label, link("monitoring:list", state=state), state
+        )
+        for state in shown
+    }
+    return {"states": figures, "worst": worst}
+
+
+def recent_activity(user) -> dict:
+    """The last registrations and activations of licenses the user may see."""
+    registrations = list(
+        access.licenses_visible_to(user)
+        .filter(registered_at__isnull=False)
+        .select_related("product", "version", "customer", "registered_by")
+        .order_by(F("registered_at").desc(), "-id")[:FEW]
+    )
+    # Newest first by id, which grows with time: read backwards along the primary key
+    # until enough visible ones are found, where the time of day has no index.
+    activations = list(
+        access.activations_visible_to(user)
+        .select_related("license", "installation", "created_by")
+        .order_by("-id")[:FEW]
+    )
+    return {
+        "registrations": registrations,
+        "activations": activations,
+        "registrations_url": link("licenses:list", ordering="-registered"),
+    }
+
+
+def people_figures(admin) -> dict:
+    """For the company administrator: the active users (as the Users page lists them: the
+    invited included), those invited but not active yet, and administrators without the
+    two-factor authentication the company requires."""
+    organization = admin.organization
+    required = organization.require_2fa_for_admins
+    counted = {
+        "active": Count("pk", filter=Q(is_active=True)),
+        "invited": Count("pk", filter=user_queries.invited_q()),
+    }
+    if required:
+        counted["no_2fa"] = Count("pk", filter=user_queries.missing_required_2fa_q(organization))
+    counts = access.users_visible_to(admin).aggregate(**counted)
+    figures = {
+        "active": Figure(counts["active"], "active users", link("accounts:user_list")),
+        "invited": Figure(
+            counts["invited"],
+            "invited, not yet active",
+            link("accounts:user_list", status="invited"),
+            "warn",
+        ),
+    }
+    if required:
+        figures["no_2fa"] = Figure(
+            counts["no_2fa"],
+            "administrators without the required 2FA",
+            link("accounts:user_list", status="no_2fa"),
+            "bad",
+        )
+    return figures
