@@ -159,7 +159,8 @@ def license_visibility(request, code):
         messages.error(request, exc.message)
     else:
         messages.success(request, "Who can see this license was saved.")
-    return redirect("licenses:detail", code=lic.code)
+    # Back to the section just saved, still open.
+    return redirect(reverse("licenses:detail", args=[lic.code]) + "?visibility=1#visibility")
 
 
 @require_POST
