@@ -10,7 +10,7 @@ from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.ids import parse_id
 from licensedesk.core.responses import too_many_requests
-from licensedesk.licenses import export, pages, queries, services
+from licensedesk.licenses import export, pages, queries, selection, services
 from licensedesk.licenses.forms import LicenseEditForm, RegisterForm
 from licensedesk.licenses.menus import menus_for
 
@@ -33,6 +33,8 @@ def license_list(request):
     size = parse_id(request.GET.get("size"))
     paginator = pages.LicensePaginator(listing, size if size in PAGE_SIZES else 50)
     page = paginator.get_page(request.GET.get("page"))
+    editable_groups = menus.editable_groups(request.user)
+    can_grant = access.can_manage_visibility(request.user)
     return render(
         request,
         "licenses/license_list.html",
@@ -43,10 +45,13 @@ def license_list(request):
             "products": menus.editions,
             "care_choices": care_status.CHOICES,
             "customers": menus.customers,
-            "can_grant": access.can_manage_visibility(request.user),
+            "can_grant": can_grant,
             "groups": menus.groups,
-            "editable_groups": menus.editable_groups(request.user),
+            "editable_groups": editable_groups,
             "license_users": menus.license_users,
+            # Rows get a checkbox only if there is something to do with the ticked ones.
+            "bulk": bool(editable_groups) or can_grant,
+            "ticked": selection.take(request),
         },
     )
 
@@ -167,24 +172,25 @@ def license_visibility(request, code):
 @access.license_role_required
 def license_bulk_grant(request):
     access.require(request, access.can_manage_visibility(request.user), "license_visibility")
-    ids = [i for i in (parse_id(v) for v in request.POST.getlist("license_ids")) if i]
+    ids = selection.ticked_ids(request.POST)
     action = request.POST.get("action")
-    if not ids or action not in ("grant", "revoke"):
-        messages.error(request, "Select licenses and a user first.")
+    user_id = request.POST.get("user_id", "").strip()
+    try:
+        if not ids:
+            raise ServiceError("Select licenses first.")
+        if action not in ("grant", "revoke"):
+            raise ServiceError("Choose Grant access or Revoke access.")
+        if not user_id:
+            raise ServiceError("Choose a License User first.")
+        changed = services.bulk_grant(
+            request.user, ids, user_id, grant=action == "grant", request=request
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        selection.keep(request, ids)  # the rows come back ticked
     else:
-        try:
-            changed = services.bulk_grant(
-                request.user,
-                ids,
-                request.POST.get("user_id"),
-                grant=action == "grant",
-                request=request,
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            verb = "granted" if action == "grant" else "revoked"
-            messages.success(request, f"Access {verb} on {changed} license(s).")
+        verb = "granted" if action == "grant" else "revoked"
+        messages.success(request, f"Access {verb} on {changed} license(s).")
     back = request.POST.get("back", "")
     return redirect(reverse("licenses:list") + ("?" + back if back else ""))
 

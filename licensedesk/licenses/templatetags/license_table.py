@@ -15,18 +15,21 @@ from licensedesk.core.templatetags.ld import care_badge
 register = template.Library()
 
 _ROW = (
-    '<tr><td><input type="checkbox" name="license_ids" value="{}" aria-label="Select {}"></td>'
-    '<td><a href="{}"><code>{}</code></a></td><td>{} {}</td><td>{}</td><td>{}</td>'
+    '<tr>{}<td><a href="{}"><code>{}</code></a></td><td>{} {}</td><td>{}</td><td>{}</td>'
     '<td class="nowrap">{} of {}</td><td>{}</td>'
     '<td class="nowrap">{}<span class="badge {}">{}</span></td></tr>'
 )
+_TICK = '<td><input type="checkbox" name="license_ids" value="{}" aria-label="Select {}"{}></td>'
 _UNSPECIFIED = mark_safe('<span class="muted">Unspecified</span>')  # noqa: S308 - a constant
 
 
 @register.simple_tag
-def license_row(lic):
+def license_row(lic, selectable=True, ticked=frozenset()):
+    """The row, with a checkbox to select it if the user has a bulk action (`selectable`),
+    ticked if its id is in `ticked`."""
     status = lic.care_status
     code = escaped(lic.code)
+    tick = _TICK.format(lic.pk, code, " checked" if lic.pk in ticked else "") if selectable else ""
     customer = (
         f'<a href="{url("customers:detail", 0, lic.customer_id)}">{escaped(lic.customer.name)}</a>'
         if lic.customer_id
@@ -40,8 +43,7 @@ def license_row(lic):
     care = f"{escaped(lic.care_level)} · {ends.isoformat()} " if ends else ""
     return mark_safe(  # noqa: S308 - every value above is escaped
         _ROW.format(
-            lic.pk,
-            code,
+            tick,
             url("licenses:detail", "SLC", escaped(lic.code)),
             code,
             escaped(lic.product.name),

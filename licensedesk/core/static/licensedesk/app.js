@@ -73,3 +73,29 @@ document.addEventListener("input", function (event) {
     label.hidden = query !== "" && label.getAttribute("data-text").indexOf(query) === -1;
   });
 });
+
+// <button data-needs="field" data-needs-message="…">: refuse the submit while that field of
+// its form is empty; <form data-needs-ticked="name" data-needs-ticked-message="…">: while no
+// box of that name is ticked. The reason shows in the form's [data-needs-problem] and
+// nothing on the page changes (the server refuses the same way without this script).
+document.addEventListener("submit", function (event) {
+  "use strict";
+  var form = event.target;
+  var button = event.submitter;
+  var problem = form.querySelector && form.querySelector("[data-needs-problem]");
+  if (!problem) return;
+  var message = null;
+  var focus = null;
+  var ticked = form.getAttribute("data-needs-ticked");
+  if (ticked && !form.querySelector('input[name="' + ticked + '"]:checked')) {
+    message = form.getAttribute("data-needs-ticked-message");
+  } else if (button && button.hasAttribute("data-needs")) {
+    focus = form.elements[button.getAttribute("data-needs")];
+    if (focus && !focus.value) message = button.getAttribute("data-needs-message");
+  }
+  if (!message) return;
+  event.preventDefault();
+  problem.textContent = message;
+  problem.hidden = false;
+  if (focus) focus.focus();
+});
