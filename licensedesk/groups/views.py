@@ -63,7 +63,14 @@ def group_create(request):
         else:
             messages.success(request, f"The group “{group.name}” was created.")
             return redirect("groups:detail", group_id=group.pk)
-    return render(request, "groups/group_form.html", {"form": form, "adding": True})
+    return render(request, "groups/group_form.html", _form_context(request, form, adding=True))
+
+
+def _form_context(request, form, **context) -> dict:
+    """The form page; after a refused save, with what the picker had picked."""
+    if form.is_bound:
+        context["picks"] = queries.picks_to_restore(request.user, request.POST)
+    return {"form": form, **context}
 
 
 @access.license_role_required
@@ -82,7 +89,7 @@ def group_edit(request, group_id):
             messages.success(request, f"The group “{group.name}” was saved.")
             return redirect("groups:detail", group_id=group.pk)
     return render(
-        request, "groups/group_form.html", {"form": form, "adding": False, "group": group}
+        request, "groups/group_form.html", _form_context(request, form, adding=False, group=group)
     )
 
 

@@ -99,3 +99,35 @@ document.addEventListener("submit", function (event) {
   problem.hidden = false;
   if (focus) focus.focus();
 });
+
+// <form data-check-required>: before sending, an empty required field gets the message the
+// server would give, under it, and the focus; what was typed or picked stays on the page.
+document.addEventListener("submit", function (event) {
+  "use strict";
+  var form = event.target;
+  if (!form.hasAttribute || !form.hasAttribute("data-check-required")) return;
+  var first = null;
+  form.querySelectorAll("[required]").forEach(function (control) {
+    var field = control.closest(".field") || control.parentNode;
+    var shown = field.querySelector("[data-client-error]");
+    if (shown) shown.remove();
+    if (control.disabled || control.value.trim() !== "") {
+      control.removeAttribute("aria-invalid");
+      return;
+    }
+    control.setAttribute("aria-invalid", "true");
+    field.classList.add("has-error");
+    if (!field.querySelector(".error")) {  // the server's own message may be there already
+      var message = document.createElement("p");
+      message.className = "error";
+      message.setAttribute("data-client-error", "");
+      message.textContent = "This field is required.";
+      field.appendChild(message);
+    }
+    if (!first) first = control;
+  });
+  if (first) {
+    event.preventDefault();
+    first.focus();
+  }
+});
