@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -76,6 +76,7 @@ def license_register(request):
     if preset and not form.is_bound:
         form.initial["customer_id"] = preset
     existing = None
+    partial = bool(request.GET.get("partial"))  # the form alone, for the page's dialog
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -101,10 +102,11 @@ def license_register(request):
             form.add_service_error(exc)
         else:
             messages.success(request, f"{lic.code} is registered.")
-            return redirect("licenses:detail", code=lic.code)
-    template = (
-        "licenses/register_dialog.html" if request.GET.get("partial") else "licenses/register.html"
-    )
+            target = reverse("licenses:detail", args=[lic.code])
+            if partial:  # the dialog's script goes there itself (a redirect it would follow)
+                return HttpResponse(status=201, headers={"Location": target})
+            return redirect(target)
+    template = "licenses/register_dialog.html" if partial else "licenses/register.html"
     return render(request, template, {"form": form, "existing": existing})
 
 

@@ -43,6 +43,42 @@
       });
   });
 
+  // A form in the dialog is sent from the dialog: refused, it comes back there with its
+  // errors; done, the server answers 201 with the page to go to.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var dialog = form.closest && form.closest("dialog#dialog");
+    if (!dialog || event.defaultPrevented) return;
+    event.preventDefault();
+    var url = new URL(form.action, window.location.href);
+    url.searchParams.set("partial", "1");
+    fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 201) {
+          window.location.assign(response.headers.get("Location"));
+          return null;
+        }
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        if (html === null) return;
+        dialog.querySelector(".dialog-body").innerHTML = html;
+        var wrong = dialog.querySelector(".has-error input, .has-error select, .has-error textarea");
+        var first = wrong || dialog.querySelector("input:not([type=hidden]), select, textarea");
+        if (first) first.focus();
+      })
+      .catch(function (error) {
+        var note = document.createElement("p");
+        note.className = "error";
+        note.setAttribute("role", "alert");
+        note.textContent = error.message === "429"
+          ? "Too many attempts: wait a minute, then try again."
+          : "Saving failed; try again.";
+        form.prepend(note);
+      });
+  });
+
   // A Cancel link inside a dialog closes it.
   document.addEventListener("click", function (event) {
     var close = event.target.closest && event.target.closest("[data-close-dialog]");
