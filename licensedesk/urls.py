@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("readyz", core_views.ready, name="ready"),
     path("metrics", metrics_view, name="metrics"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("", include("licensedesk.dashboard.urls")),
     path("accounts/", include("licensedesk.accounts.urls")),
     path("activity/", include("licensedesk.audit.urls")),

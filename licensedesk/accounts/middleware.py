@@ -45,7 +45,13 @@ class RequireTwoFactorMiddleware:
     """A company that requires two-factor authentication of its administrators sends an
     administrator without it to the setup page until it is done."""
 
-    ALLOWED = ("/accounts/profile/two-factor/", "/accounts/logout/", "/static/", "/api/")
+    ALLOWED = (
+        "/accounts/profile/two-factor/",
+        "/accounts/logout/",
+        "/static/",
+        "/api/",
+        "/favicon.ico",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -3,6 +3,7 @@ only through defusedxml (no DTDs, no entities, no external references) and check
 element while it is read, so that any file within MAX_BYTES parses in bounded memory (at most
 50 MB: tests/test_lrq_limits.py)."""
 
+import base64
 import hashlib
 import json
 import re
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import XMLParser
 
+from licensedesk.activation.signing import JWS_TYPE
 from licensedesk.core.errors import ServiceError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -209,12 +211,34 @@ def _comment_end(data: bytes, start: int) -> int:
     return len(data) if end < 0 else end + 3
 
 
+# A JWS in compact form: three base64url parts (docs/formats.md, "License file").
+_JWS_RE = re.compile(rb"\s*([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\s*")
+
+
+def _is_license_file(data: bytes) -> bool:
+    """Whether `data` is one of our license files: people pick the .lic next to the .lrq."""
+    match = _JWS_RE.fullmatch(data)
+    if match is None:
+        return False
+    encoded = match[1] + b"=" * (-len(match[1]) % 4)
+    try:
+        header = json.loads(base64.urlsafe_b64decode(encoded))
+    except ValueError:
+        return False
+    return isinstance(header, dict) and header.get("typ") == JWS_TYPE
+
+
 def parse(data: bytes) -> LicenseRequest:
     """Parse and validate an .lrq; raise InvalidRequest (a clear 400) for anything wrong."""
     if len(data) > MAX_BYTES:
         raise InvalidRequest("The file is larger than 10 MB.", code="lrq_too_large")
     if not data.strip():
         raise InvalidRequest("The file is empty.")
+    if _is_license_file(data):
+        raise InvalidRequest(
+            "This is a license file (.lic); upload the license request file (.lrq) your "
+            "system wrote."
+        )
     try:
         reader = _read(data)
     except InvalidRequest:

@@ -3,7 +3,8 @@ import sys
 from django.contrib.auth.decorators import login_not_required
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from licensedesk import access
 from licensedesk.api.problems import RETRY_AFTER, database_unavailable, problem, unavailable_problem
@@ -17,6 +18,13 @@ def _is_api(request) -> bool:
 def health(request):
     """Liveness: the process answers. Costs nothing, touches no database."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static one,
+    which WhiteNoise serves with a long cache lifetime."""
+    return redirect(static("licensedesk/favicon.ico"))
 
 
 @login_not_required

@@ -8,7 +8,7 @@ from licensedesk.core.errors import ServiceError
 from licensedesk.core.ids import parse_id
 from licensedesk.groups import queries, services
 from licensedesk.groups.forms import GroupForm
-from licensedesk.licenses import codes
+from licensedesk.licenses import codes, selection
 from licensedesk.licenses.pages import LicensePaginator, Listing
 
 
@@ -63,7 +63,14 @@ def group_create(request):
         else:
             messages.success(request, f"The group “{group.name}” was created.")
             return redirect("groups:detail", group_id=group.pk)
-    return render(request, "groups/group_form.html", {"form": form, "adding": True})
+    return render(request, "groups/group_form.html", _form_context(request, form, adding=True))
+
+
+def _form_context(request, form, **context) -> dict:
+    """The form page; after a refused save, with what the picker had picked."""
+    if form.is_bound:
+        context["picks"] = queries.picks_to_restore(request.user, request.POST)
+    return {"form": form, **context}
 
 
 @access.license_role_required
@@ -82,7 +89,7 @@ def group_edit(request, group_id):
             messages.success(request, f"The group “{group.name}” was saved.")
             return redirect("groups:detail", group_id=group.pk)
     return render(
-        request, "groups/group_form.html", {"form": form, "adding": False, "group": group}
+        request, "groups/group_form.html", _form_context(request, form, adding=False, group=group)
     )
 
 
@@ -135,9 +142,14 @@ def group_grant(request, group_id):
 @access.license_role_required
 def add_to_group(request):
     """From the Licenses page: add the selected licenses to a group."""
-    group = get_object_or_404(
-        access.groups_visible_to(request.user), pk=parse_id(request.POST.get("group_id")) or 0
-    )
+    back = request.POST.get("back", "")
+    group_id = request.POST.get("group_id", "").strip()
+    ticked = request.POST.getlist("license_ids")
+    if not ticked or not group_id:
+        messages.error(request, "Choose a group first." if ticked else "Select licenses first.")
+        selection.keep(request, selection.ticked_ids(request.POST))  # they come back ticked
+        return redirect("/licenses/" + ("?" + back if back else ""))
+    group = get_object_or_404(access.groups_visible_to(request.user), pk=parse_id(group_id) or 0)
     access.require(request, access.can_edit_group(request.user, group), "edit_group")
     try:
         added = services.add_licenses(
@@ -145,7 +157,7 @@ def add_to_group(request):
         )
     except ServiceError as exc:
         messages.error(request, exc.message)
+        selection.keep(request, selection.ticked_ids(request.POST))
     else:
         messages.success(request, f"Added {added} license(s) to “{group.name}”.")
-    back = request.POST.get("back", "")
     return redirect("/licenses/" + ("?" + back if back else ""))

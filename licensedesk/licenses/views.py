@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -10,7 +10,7 @@ from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.ids import parse_id
 from licensedesk.core.responses import too_many_requests
-from licensedesk.licenses import export, pages, queries, services
+from licensedesk.licenses import export, pages, queries, selection, services
 from licensedesk.licenses.forms import LicenseEditForm, RegisterForm
 from licensedesk.licenses.menus import menus_for
 
@@ -33,6 +33,8 @@ def license_list(request):
     size = parse_id(request.GET.get("size"))
     paginator = pages.LicensePaginator(listing, size if size in PAGE_SIZES else 50)
     page = paginator.get_page(request.GET.get("page"))
+    editable_groups = menus.editable_groups(request.user)
+    can_grant = access.can_manage_visibility(request.user)
     return render(
         request,
         "licenses/license_list.html",
@@ -44,10 +46,13 @@ def license_list(request):
             "care_choices": care_status.CHOICES,
             "date_ranges": queries.date_ranges(request.GET),
             "customers": menus.customers,
-            "can_grant": access.can_manage_visibility(request.user),
+            "can_grant": can_grant,
             "groups": menus.groups,
-            "editable_groups": menus.editable_groups(request.user),
+            "editable_groups": editable_groups,
             "license_users": menus.license_users,
+            # Rows get a checkbox only if there is something to do with the ticked ones.
+            "bulk": bool(editable_groups) or can_grant,
+            "ticked": selection.take(request),
         },
     )
 
@@ -72,6 +77,7 @@ def license_register(request):
     if preset and not form.is_bound:
         form.initial["customer_id"] = preset
     existing = None
+    partial = bool(request.GET.get("partial"))  # the form alone, for the page's dialog
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -97,10 +103,11 @@ def license_register(request):
             form.add_service_error(exc)
         else:
             messages.success(request, f"{lic.code} is registered.")
-            return redirect("licenses:detail", code=lic.code)
-    template = (
-        "licenses/register_dialog.html" if request.GET.get("partial") else "licenses/register.html"
-    )
+            target = reverse("licenses:detail", args=[lic.code])
+            if partial:  # the dialog's script goes there itself (a redirect it would follow)
+                return HttpResponse(status=201, headers={"Location": target})
+            return redirect(target)
+    template = "licenses/register_dialog.html" if partial else "licenses/register.html"
     return render(request, template, {"form": form, "existing": existing})
 
 
@@ -160,31 +167,33 @@ def license_visibility(request, code):
         messages.error(request, exc.message)
     else:
         messages.success(request, "Who can see this license was saved.")
-    return redirect("licenses:detail", code=lic.code)
+    # Back to the section just saved, still open.
+    return redirect(reverse("licenses:detail", args=[lic.code]) + "?visibility=1#visibility")
 
 
 @require_POST
 @access.license_role_required
 def license_bulk_grant(request):
     access.require(request, access.can_manage_visibility(request.user), "license_visibility")
-    ids = [i for i in (parse_id(v) for v in request.POST.getlist("license_ids")) if i]
+    ids = selection.ticked_ids(request.POST)
     action = request.POST.get("action")
-    if not ids or action not in ("grant", "revoke"):
-        messages.error(request, "Select licenses and a user first.")
+    user_id = request.POST.get("user_id", "").strip()
+    try:
+        if not ids:
+            raise ServiceError("Select licenses first.")
+        if action not in ("grant", "revoke"):
+            raise ServiceError("Choose Grant access or Revoke access.")
+        if not user_id:
+            raise ServiceError("Choose a License User first.")
+        changed = services.bulk_grant(
+            request.user, ids, user_id, grant=action == "grant", request=request
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        selection.keep(request, ids)  # the rows come back ticked
     else:
-        try:
-            changed = services.bulk_grant(
-                request.user,
-                ids,
-                request.POST.get("user_id"),
-                grant=action == "grant",
-                request=request,
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            verb = "granted" if action == "grant" else "revoked"
-            messages.success(request, f"Access {verb} on {changed} license(s).")
+        verb = "granted" if action == "grant" else "revoked"
+        messages.success(request, f"Access {verb} on {changed} license(s).")
     back = request.POST.get("back", "")
     return redirect(reverse("licenses:list") + ("?" + back if back else ""))
 

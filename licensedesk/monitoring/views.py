@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -73,7 +74,9 @@ def installation_detail(request, installation_id):
         "installation": installation,
         "health": health,
         "new_token": secret,
-        "report_url": request.build_absolute_uri(f"/api/v1/installations/{installation.pk}/status"),
+        # The configured address, as on the `--server` line beside it and in every email:
+        # the host this page was opened under may not be one the installation can reach.
+        "report_url": f"{settings.BASE_URL}/api/v1/installations/{installation.pk}/status",
     }
     if health is not None:
         since = now - timedelta(hours=24)

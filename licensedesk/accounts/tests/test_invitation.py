@@ -2,8 +2,10 @@ import re
 
 from django.core import mail
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from licensedesk.accounts.models import Role, User
+from licensedesk.audit.models import AuditEvent
 
 PASSWORD = "welcome aboard passphrase"
 
@@ -152,3 +154,51 @@ def test_the_link_mailed_to_a_mistyped_address_dies_when_the_address_is_correcte
     assert accept(Client(), to_the_typo).status_code != 302
     user.refresh_from_db()
     assert not user.has_usable_password()
+
+
+def test_setting_the_password_logs_the_invited_user_in(login, world, run_jobs):
+    add_user(login(world.company_admin))
+    run_jobs()
+    visitor = Client()
+    r = accept(visitor, invitation_path())
+    assert r.status_code == 302 and r["Location"] == "/"
+    user = User.objects.get(email="ivan@northwind.example")
+    home = visitor.get("/")
+    assert home.context["user"] == user
+    assert "Welcome to licensedesk, Ivan!" in home.content.decode()
+    assert AuditEvent.objects.filter(action="login", actor=user).exists()
+
+
+def test_an_invited_admin_whose_company_requires_2fa_goes_on_to_set_it_up(login, world, run_jobs):
+    add_user(login(world.company_admin), role=Role.LICENSE_ADMIN, is_company_admin="on")
+    run_jobs()
+    world.org.require_2fa_for_admins = True
+    world.org.save()
+    visitor = Client()
+    r = accept(visitor, invitation_path())
+    assert r["Location"] == "/accounts/profile/two-factor/"
+    page = visitor.get(r["Location"]).content.decode()
+    assert "Your company requires two-factor authentication" in page
+    # Nothing else opens before it is set up.
+    assert visitor.get("/licenses/")["Location"] == "/accounts/profile/two-factor/"
+
+
+def test_an_invited_license_user_is_not_asked_for_2fa_the_company_requires_of_admins(
+    login, world, run_jobs
+):
+    add_user(login(world.company_admin))
+    run_jobs()
+    world.org.require_2fa_for_admins = True
+    world.org.save()
+    assert accept(Client(), invitation_path())["Location"] == "/"
+
+
+def test_a_user_with_2fa_already_on_must_still_give_a_code(login, world, run_jobs):
+    add_user(login(world.company_admin))
+    user = User.objects.get(email="ivan@northwind.example")
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    run_jobs()
+    visitor = Client()
+    r = accept(visitor, invitation_path())
+    assert r["Location"] == "/accounts/login/verify/"
+    assert "_auth_user_id" not in visitor.session

@@ -181,7 +181,9 @@ def forgot_password_view(request):
     return render(request, "accounts/forgot_password.html", {"form": form})
 
 
-def _set_password_from_link(request, token, purpose, max_age, template, action):
+def _set_password_from_link(request, token, purpose, max_age, template, action, then=None):
+    """The form behind an emailed link. `then(request, user)` answers once the password is
+    set; by default the user logs in with it."""
     user = links.user_for_token(token, purpose, max_age)
     if user is None:
         return render(request, "accounts/link_invalid.html", status=400)
@@ -193,9 +195,31 @@ def _set_password_from_link(request, token, purpose, max_age, template, action):
             form.add_service_error(exc)
         else:
             logout(request)
+            if then is not None:
+                return then(request, user)
             messages.success(request, "Your password is set. You can log in now.")
             return redirect(settings.LOGIN_URL)
     return render(request, template, {"form": form, "link_user": user})
+
+
+def _log_in_invited(request, user):
+    """The invited user has just proved the emailed link and chosen a password: log them in
+    rather than ask for it again, through the second step if they already have one, and on
+    to setting it up if their company requires it."""
+    if two_factor.confirmed_device(user) is not None:
+        two_factor.remember_pending(request, user)
+        return redirect("accounts:login_verify")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    record("login", request=request, actor=user, changes={"via": "invitation"})
+    if two_factor.must_set_up(user):
+        messages.success(
+            request,
+            "Your password is set. Your company requires two-factor authentication: "
+            "set it up to continue.",
+        )
+        return redirect("accounts:two_factor")
+    messages.success(request, f"Welcome to licensedesk, {user.first_name or user.email}!")
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 @login_not_required
@@ -219,4 +243,5 @@ def accept_invitation_view(request, token):
         settings.INVITATION_MAX_AGE,
         "accounts/accept_invitation.html",
         "invitation.accept",
+        then=_log_in_invited,
     )

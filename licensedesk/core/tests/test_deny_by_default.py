@@ -24,6 +24,7 @@ PUBLIC = {
     "jwks",  # public keys that verify license files: public by design
     "care:calendar",  # the secret in the URL is the credential (calendar programs can't log in)
     "notifications:mute",  # the signed token in the URL is the credential (emailed link)
+    "favicon",  # a redirect to the static icon
 }
 SECRET_IN_URL = {"care:calendar", "notifications:mute"}
 # The second step of a login: without a first step it sends the caller back to log in.
@@ -101,6 +102,8 @@ def test_the_allowlisted_pages_answer_anonymous_callers(db, name, path):
         assert r.status_code == 404, (name, path, r.status_code)
     elif name in SECOND_STEP:
         assert r.status_code == 302 and r["Location"] == "/accounts/login/", (name, path)
+    elif name == "favicon":
+        assert r.status_code == 302 and r["Location"].startswith("/static/"), (name, path)
     elif name == "metrics":  # without its token: refused (403 while metrics are off)
         assert r.status_code in (401, 403), (name, path, r.status_code)
     else:

@@ -16,19 +16,22 @@ register = template.Library()
 
 # data-label: the column's name, shown beside each value where a phone stacks the row.
 _ROW = (
-    '<tr><td><input type="checkbox" name="license_ids" value="{}" aria-label="Select {}"></td>'
-    '<td><a href="{}"><code>{}</code></a></td><td data-label="Product">{} {}</td>'
+    '<tr>{}<td><a href="{}"><code>{}</code></a></td><td data-label="Product">{} {}</td>'
     '<td data-label="Customer">{}</td><td data-label="Description">{}</td>'
     '<td class="nowrap" data-label="Device licenses">{} of {}</td><td data-label="Groups">{}</td>'
     '<td class="nowrap" data-label="Care">{}<span class="badge {}">{}</span></td></tr>'
 )
+_TICK = '<td><input type="checkbox" name="license_ids" value="{}" aria-label="Select {}"{}></td>'
 _UNSPECIFIED = mark_safe('<span class="muted">Unspecified</span>')  # noqa: S308 - a constant
 
 
 @register.simple_tag
-def license_row(lic):
+def license_row(lic, selectable=True, ticked=frozenset()):
+    """The row, with a checkbox to select it if the user has a bulk action (`selectable`),
+    ticked if its id is in `ticked`."""
     status = lic.care_status
     code = escaped(lic.code)
+    tick = _TICK.format(lic.pk, code, " checked" if lic.pk in ticked else "") if selectable else ""
     customer = (
         f'<a href="{url("customers:detail", 0, lic.customer_id)}">{escaped(lic.customer.name)}</a>'
         if lic.customer_id
@@ -42,8 +45,7 @@ def license_row(lic):
     care = f"{escaped(lic.care_level)} · {ends.isoformat()} " if ends else ""
     return mark_safe(  # noqa: S308 - every value above is escaped
         _ROW.format(
-            lic.pk,
-            code,
+            tick,
             url("licenses:detail", "SLC", escaped(lic.code)),
             code,
             escaped(lic.product.name),

@@ -187,3 +187,18 @@ class TestBulkGrant:
         )
         assert r.status_code == 403
         assert granted(lic) == [world.license_user.pk]
+
+
+def test_after_saving_the_visibility_section_stays_open(login, world, lic, lena):
+    client = login(world.license_admin)
+    r = client.post(f"/licenses/{lic.code}/visibility/", {"user_ids": [lena.pk]})
+    assert r.url == f"/licenses/{lic.code}/?visibility=1#visibility"
+    body = client.get(r.url).content.decode()
+    assert '<details id="visibility" open>' in body
+    assert "Who can see this license was saved." in body
+
+
+def test_the_visibility_section_starts_closed(login, world, lic):
+    body = login(world.license_admin).get(f"/licenses/{lic.code}/").content.decode()
+    assert 'id="visibility"' in body
+    assert '<details id="visibility" open>' not in body

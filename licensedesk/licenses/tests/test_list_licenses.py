@@ -234,7 +234,8 @@ def test_a_row_shows_and_escapes_everything_it_lists(login, api, world, who, que
     assert f'<a href="/groups/{group.pk}/" class="badge">North &amp; South</a>' in html
     assert f"Plus · {(TODAY + timedelta(30)).isoformat()} " in html
     assert '<span class="badge warn">Ends within 90 days</span>' in html
-    assert f'value="{unspecified.pk}"' in html and '<span class="muted">Unspecified</span>' in html
+    assert f'href="/licenses/{unspecified.code}/"' in html
+    assert '<span class="muted">Unspecified</span>' in html
 
 
 @pytest.mark.parametrize("ordering", ["customer", "-product", "care_end", "-devices", "slc"])

@@ -43,6 +43,42 @@
       });
   });
 
+  // A form in the dialog is sent from the dialog: refused, it comes back there with its
+  // errors; done, the server answers 201 with the page to go to.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var dialog = form.closest && form.closest("dialog#dialog");
+    if (!dialog || event.defaultPrevented) return;
+    event.preventDefault();
+    var url = new URL(form.action, window.location.href);
+    url.searchParams.set("partial", "1");
+    fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 201) {
+          window.location.assign(response.headers.get("Location"));
+          return null;
+        }
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        if (html === null) return;
+        dialog.querySelector(".dialog-body").innerHTML = html;
+        var wrong = dialog.querySelector(".has-error input, .has-error select, .has-error textarea");
+        var first = wrong || dialog.querySelector("input:not([type=hidden]), select, textarea");
+        if (first) first.focus();
+      })
+      .catch(function (error) {
+        var note = document.createElement("p");
+        note.className = "error";
+        note.setAttribute("role", "alert");
+        note.textContent = error.message === "429"
+          ? "Too many attempts: wait a minute, then try again."
+          : "Saving failed; try again.";
+        form.prepend(note);
+      });
+  });
+
   // A Cancel link inside a dialog closes it.
   document.addEventListener("click", function (event) {
     var close = event.target.closest && event.target.closest("[data-close-dialog]");
@@ -88,3 +124,61 @@ document.addEventListener("input", function (event) {
     button.setAttribute("aria-expanded", open ? "true" : "false");
   });
 })();
+
+// <button data-needs="field" data-needs-message="…">: refuse the submit while that field of
+// its form is empty; <form data-needs-ticked="name" data-needs-ticked-message="…">: while no
+// box of that name is ticked. The reason shows in the form's [data-needs-problem] and
+// nothing on the page changes (the server refuses the same way without this script).
+document.addEventListener("submit", function (event) {
+  "use strict";
+  var form = event.target;
+  var button = event.submitter;
+  var problem = form.querySelector && form.querySelector("[data-needs-problem]");
+  if (!problem) return;
+  var message = null;
+  var focus = null;
+  var ticked = form.getAttribute("data-needs-ticked");
+  if (ticked && !form.querySelector('input[name="' + ticked + '"]:checked')) {
+    message = form.getAttribute("data-needs-ticked-message");
+  } else if (button && button.hasAttribute("data-needs")) {
+    focus = form.elements[button.getAttribute("data-needs")];
+    if (focus && !focus.value) message = button.getAttribute("data-needs-message");
+  }
+  if (!message) return;
+  event.preventDefault();
+  problem.textContent = message;
+  problem.hidden = false;
+  if (focus) focus.focus();
+});
+
+// <form data-check-required>: before sending, an empty required field gets the message the
+// server would give, under it, and the focus; what was typed or picked stays on the page.
+document.addEventListener("submit", function (event) {
+  "use strict";
+  var form = event.target;
+  if (!form.hasAttribute || !form.hasAttribute("data-check-required")) return;
+  var first = null;
+  form.querySelectorAll("[required]").forEach(function (control) {
+    var field = control.closest(".field") || control.parentNode;
+    var shown = field.querySelector("[data-client-error]");
+    if (shown) shown.remove();
+    if (control.disabled || control.value.trim() !== "") {
+      control.removeAttribute("aria-invalid");
+      return;
+    }
+    control.setAttribute("aria-invalid", "true");
+    field.classList.add("has-error");
+    if (!field.querySelector(".error")) {  // the server's own message may be there already
+      var message = document.createElement("p");
+      message.className = "error";
+      message.setAttribute("data-client-error", "");
+      message.textContent = "This field is required.";
+      field.appendChild(message);
+    }
+    if (!first) first = control;
+  });
+  if (first) {
+    event.preventDefault();
+    first.focus();
+  }
+});

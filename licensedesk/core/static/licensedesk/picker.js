@@ -39,6 +39,14 @@
     root.hidden = false;
     if (fallback) fallback.hidden = true;
 
+    // A save the server refused (an empty name) comes back with what was picked.
+    var picks = document.getElementById("picker-picks");
+    if (picks) {
+      var restored = JSON.parse(picks.textContent);
+      restored.add.forEach(function (row) { added.set(row.slc, row); });
+      restored.remove.forEach(function (row) { removed.set(row.slc, row); });
+    }
+
     function isMember(row) {
       return groupId !== null && row.groups.some(function (g) { return g.id === groupId; });
     }
