@@ -10,6 +10,7 @@ from licensedesk import access
 from licensedesk.activation import lrq, services
 from licensedesk.activation.models import Activation
 from licensedesk.activation.views import UPLOADS, license_file_response
+from licensedesk.api.openapi import errors
 from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.licenses.codes import normalize
@@ -82,6 +83,7 @@ def _request_bytes(request) -> bytes:
     "/licenses/{slc}/activations",
     response={201: None, 200: None},
     openapi_extra={
+        **errors(400, 409, 413, 415, 429),
         "requestBody": {
             "content": {
                 "application/xml": {"schema": {"type": "string"}},
@@ -92,7 +94,7 @@ def _request_bytes(request) -> bytes:
                     }
                 },
             }
-        }
+        },
     },
 )
 def create_activation(request, slc: str):
