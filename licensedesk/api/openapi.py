@@ -93,7 +93,13 @@ def shared_errors(operation) -> set[int]:
 class Document(OpenAPISchema):
     def operation_details(self, operation) -> dict:
         details = super().operation_details(operation)
-        responses = {str(status): answer for status, answer in details["responses"].items()}
+        responses = {}  # django-ninja's keys are numbers, openapi_extra's strings: merged
+        for status, answer in details["responses"].items():
+            merged = responses.setdefault(str(status), {})
+            content = {**merged.get("content", {}), **answer.get("content", {})}
+            merged.update(answer)
+            if content:
+                merged["content"] = content
         for status in shared_errors(operation):
             responses.setdefault(str(status), error_response(status))
         details["responses"] = dict(sorted(responses.items()))

@@ -154,3 +154,15 @@ def test_two_schemas_of_one_name_stop_the_document():
     api.get("/two", response=Outer2)(lambda request: None)
     with pytest.raises(ValueError, match="Item"):
         Document(api, "")
+
+
+def test_license_files_are_documented_as_jose(db):
+    operations = dict(_operations(_document()))
+    for name in (
+        "GET /api/v1/licenses/{slc}/license-file",
+        "GET /api/v1/activations/{activation_id}/license-file",
+    ):
+        assert list(operations[name]["responses"]["200"]["content"]) == ["application/jose"]
+    activate = operations["POST /api/v1/licenses/{slc}/activations"]["responses"]
+    for status in ("200", "201"):
+        assert set(activate[status]["content"]) == {"application/jose", "application/json"}
