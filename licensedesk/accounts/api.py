@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from licensedesk import access
 from licensedesk.accounts import services, tokens, two_factor
 from licensedesk.accounts.models import PersonalAccessToken
+from licensedesk.api.openapi import errors
 
 router = Router(tags=["users"])
 
@@ -103,7 +104,7 @@ def list_users(request, include_deleted: bool = False):
     return users.order_by("last_name", "first_name", "id")
 
 
-@router.post("/users", response={201: UserOut})
+@router.post("/users", response={201: UserOut}, openapi_extra=errors(409))
 def create_user(request, payload: UserCreate):
     _admin_users(request)
     return 201, services.invite_user(request.auth, payload.dict(), request=request)
@@ -114,13 +115,13 @@ def get_user(request, user_id: int):
     return get_object_or_404(_admin_users(request), pk=user_id)
 
 
-@router.patch("/users/{id:user_id}", response=UserOut)
+@router.patch("/users/{id:user_id}", response=UserOut, openapi_extra=errors(409))
 def patch_user(request, user_id: int, payload: UserPatch):
     user = get_object_or_404(_admin_users(request), pk=user_id, is_active=True)
     return services.update_user(request.auth, user, payload.dict(exclude_unset=True), request)
 
 
-@router.delete("/users/{id:user_id}", response={204: None})
+@router.delete("/users/{id:user_id}", response={204: None}, openapi_extra=errors(400))
 def delete_user(request, user_id: int):
     user = get_object_or_404(_admin_users(request), pk=user_id, is_active=True)
     services.deactivate_user(request.auth, user, request=request)
@@ -133,7 +134,7 @@ def list_tokens(request):
     return PersonalAccessToken.objects.filter(user=request.auth)
 
 
-@router.post("/tokens", response={201: TokenCreated}, tags=["tokens"])
+@router.post("/tokens", response={201: TokenCreated}, tags=["tokens"], openapi_extra=errors(429))
 def create_token(request, payload: TokenCreate):
     two_factor.check_can_create_token(request)
     token, secret = tokens.create_token(request.auth, payload.name, request=request)

@@ -10,11 +10,18 @@ from licensedesk import access
 from licensedesk.activation import lrq, services
 from licensedesk.activation.models import Activation
 from licensedesk.activation.views import UPLOADS, license_file_response
+from licensedesk.api.openapi import errors
 from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.licenses.codes import normalize
 
 router = Router(tags=["activation"])
+
+
+def license_file(*statuses: int) -> dict:
+    """`openapi_extra` for answers that are a license file (a JWS, `application/jose`)."""
+    content = {"application/jose": {"schema": {"type": "string", "description": "A JWS."}}}
+    return {"responses": {str(s): {"content": content} for s in statuses}}
 
 
 class ActivationOut(Schema):
@@ -41,6 +48,10 @@ class ActivationOut(Schema):
     @staticmethod
     def resolve_created_by(obj):
         return obj.created_by.email if obj.created_by else None
+
+
+class ActivatedOut(ActivationOut):
+    license_file: str
 
 
 def _license(request, slc):
@@ -80,8 +91,12 @@ def _request_bytes(request) -> bytes:
 
 @router.post(
     "/licenses/{slc}/activations",
-    response={201: None, 200: None},
+    response={201: ActivatedOut, 200: ActivatedOut},  # the summary for Accept: application/json
     openapi_extra={
+        "responses": {
+            **license_file(200, 201)["responses"],
+            **errors(400, 409, 413, 415, 429)["responses"],
+        },
         "requestBody": {
             "content": {
                 "application/xml": {"schema": {"type": "string"}},
@@ -92,7 +107,7 @@ def _request_bytes(request) -> bytes:
                     }
                 },
             }
-        }
+        },
     },
 )
 def create_activation(request, slc: str):
@@ -132,7 +147,7 @@ def list_activations(request, slc: str):
     return Activation.objects.filter(license=lic).select_related("installation", "created_by")
 
 
-@router.get("/licenses/{slc}/license-file", response={200: None})
+@router.get("/licenses/{slc}/license-file", response={200: None}, openapi_extra=license_file(200))
 def get_license_file(request, slc: str):
     """The initial license file (JWS), signed now."""
     lic = _license(request, slc)
@@ -141,7 +156,11 @@ def get_license_file(request, slc: str):
     )
 
 
-@router.get("/activations/{id:activation_id}/license-file", response={200: None})
+@router.get(
+    "/activations/{id:activation_id}/license-file",
+    response={200: None},
+    openapi_extra=license_file(200),
+)
 def get_activated_file(request, activation_id: int):
     access.require(request, access.has_license_role(request.auth), "license_role")
     activation = get_object_or_404(

@@ -1,17 +1,20 @@
 from ninja import NinjaAPI
 
-from licensedesk.api import problems
+from licensedesk.api import openapi, problems
 from licensedesk.api.auth import ActiveSessionAuth, TokenAuth
 from licensedesk.api.parser import JsonParser
 from licensedesk.monitoring import intake
 
 
 class API(NinjaAPI):
-    def get_openapi_schema(self, **kwargs):
-        """The schema of the API's operations and of the status reports' plain view."""
-        schema = super().get_openapi_schema(**kwargs)
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema of the API's operations and of the status reports' plain view, errors
+        and components completed (api/openapi.py)."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = openapi.Document(self, path_prefix)
         intake.document(schema)
-        return schema
+        return openapi.finish(schema)
 
 
 api = API(

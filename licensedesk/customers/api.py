@@ -3,6 +3,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from licensedesk import access
+from licensedesk.api.openapi import errors
 from licensedesk.customers import queries, services
 
 router = Router(tags=["customers"])
@@ -41,7 +42,7 @@ def list_customers(request, search: str = ""):
     return queries.with_license_summary(queries.find_customers(request.auth, search), request.auth)
 
 
-@router.post("", response={201: CustomerOut})
+@router.post("", response={201: CustomerOut}, openapi_extra=errors(409))
 def create_customer(request, payload: CustomerIn):
     customer = services.create_customer(request.auth, payload.name, request=request)
     return 201, _one(request, customer.pk)
@@ -52,14 +53,14 @@ def get_customer(request, customer_id: int):
     return _one(request, customer_id)
 
 
-@router.patch("/{id:customer_id}", response=CustomerOut)
+@router.patch("/{id:customer_id}", response=CustomerOut, openapi_extra=errors(409))
 def rename_customer(request, customer_id: int, payload: CustomerIn):
     customer = _one(request, customer_id)
     services.rename_customer(request.auth, customer, payload.name, request=request)
     return _one(request, customer_id)
 
 
-@router.delete("/{id:customer_id}", response={204: None})
+@router.delete("/{id:customer_id}", response={204: None}, openapi_extra=errors(400))
 def delete_customer(request, customer_id: int):
     customer = _one(request, customer_id)
     services.delete_customer(request.auth, customer, request=request)

@@ -3,6 +3,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from licensedesk import access
+from licensedesk.api.openapi import errors
 from licensedesk.groups import queries, services
 from licensedesk.licenses import codes
 
@@ -80,7 +81,7 @@ def list_groups(request, search: str = ""):
     return queries.find_groups(request.auth, search)
 
 
-@router.post("", response={201: GroupOutResolved})
+@router.post("", response={201: GroupOutResolved}, openapi_extra=errors(409))
 def create_group(request, payload: GroupIn):
     _license_role(request)
     group = services.create_group(
@@ -102,7 +103,7 @@ def get_group(request, group_id: int):
     return _out(request, group_id)
 
 
-@router.patch("/{id:group_id}", response=GroupOutResolved)
+@router.patch("/{id:group_id}", response=GroupOutResolved, openapi_extra=errors(409))
 def patch_group(request, group_id: int, payload: GroupPatch):
     """Change name, description, or the full list of licenses (licenses you cannot see are
     never removed)."""

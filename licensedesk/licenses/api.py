@@ -5,6 +5,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from licensedesk import access
+from licensedesk.api.openapi import errors
 from licensedesk.api.pagination import Pages
 from licensedesk.core.ids import Id
 from licensedesk.licenses import codes, pages, queries, services
@@ -166,7 +167,7 @@ def list_licenses(
     return pages.Listing(request.auth, params)
 
 
-@router.post("", response={201: LicenseOut})
+@router.post("", response={201: LicenseOut}, openapi_extra=errors(409, 429))
 def register_license(request, payload: RegisterIn):
     """Register an SLC for your company, for an existing customer or a new one."""
     lic = services.register(

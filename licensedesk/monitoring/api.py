@@ -90,7 +90,7 @@ class HistoryOut(Schema):
     hourly: list[HourOut]
 
 
-class TokenOut(Schema):
+class MonitoringTokenOut(Schema):
     installation_id: int
     token: str
 
@@ -149,7 +149,9 @@ def get_history(request, installation_id: int, days: int = 7):
     }
 
 
-@router.post("/installations/{id:installation_id}/monitoring-token", response={201: TokenOut})
+@router.post(
+    "/installations/{id:installation_id}/monitoring-token", response={201: MonitoringTokenOut}
+)
 def rotate_token(request, installation_id: int):
     """Enable monitoring or rotate its token (the old one stops working). Shown once."""
     installation = _installation(request, installation_id)

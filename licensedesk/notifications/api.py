@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from licensedesk import access
+from licensedesk.api.openapi import errors
 from licensedesk.care import reminders
 from licensedesk.core.ids import Id
 from licensedesk.notifications import queries, services
@@ -182,7 +183,12 @@ def list_profiles(request, search: str = ""):
     )
 
 
-@router.post("/notification-profiles", response={201: ProfileOut}, tags=["notification profiles"])
+@router.post(
+    "/notification-profiles",
+    response={201: ProfileOut},
+    tags=["notification profiles"],
+    openapi_extra=errors(409),
+)
 def create_profile(request, payload: ProfileIn):
     _admin(request)
     profile = services.create_profile(request.auth, payload.dict(), request)
@@ -197,7 +203,10 @@ def get_profile(request, profile_id: int):
 
 
 @router.patch(
-    "/notification-profiles/{id:profile_id}", response=ProfileOut, tags=["notification profiles"]
+    "/notification-profiles/{id:profile_id}",
+    response=ProfileOut,
+    tags=["notification profiles"],
+    openapi_extra=errors(409),
 )
 def patch_profile(request, profile_id: int, payload: ProfilePatch):
     profile = _profile(request, profile_id)
@@ -244,7 +253,12 @@ def list_deliveries(request, state: str = ""):
     return deliveries
 
 
-@router.post("/deliveries/{id:delivery_id}/retry", response=DeliveryOut, tags=["deliveries"])
+@router.post(
+    "/deliveries/{id:delivery_id}/retry",
+    response=DeliveryOut,
+    tags=["deliveries"],
+    openapi_extra=errors(400),
+)
 def retry_delivery(request, delivery_id: int):
     _license_role(request)
     delivery = get_object_or_404(access.deliveries_visible_to(request.auth), pk=delivery_id)

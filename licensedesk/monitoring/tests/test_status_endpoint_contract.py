@@ -10,7 +10,8 @@ from licensedesk.monitoring.tests.helpers import monitored, post, report
 def test_it_is_documented_with_its_body_and_bearer_token(client):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/installations/{installation_id}/status"]["post"]
-    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
     assert {"sent_at", "host", "servers", "devices"} <= set(body["properties"])
     [security] = operation["security"]
     [scheme] = security
