@@ -15,7 +15,7 @@ from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from licensedesk.monitoring import writer
+from licensedesk.monitoring import thresholds, writer
 from licensedesk.monitoring.models import Health, Report, State
 from licensedesk.monitoring.tests.helpers import monitored, post, report
 from licensedesk.monitoring.tests.test_report_writer import pending
@@ -197,3 +197,18 @@ def test_a_stopping_process_stores_what_it_holds_once_the_database_answers(world
     database.up()
     assert writer.writer.drain() == 0
     assert Report.objects.filter(installation_id=health.installation_id).count() == 1
+
+
+def test_a_known_installation_is_accepted_after_its_thresholds_minute_while_away(
+    client, world, database, monkeypatch
+):
+    monkeypatch.setattr(thresholds, "KEPT_SECONDS", 0)  # every report reads them again
+    first, second = (monitored(world.org, world.license_admin) for _ in range(2))
+    assert post(client, *first, report()).status_code == 202
+    database.down()
+
+    assert post(client, *second, report(host={"disk_pct": 99})).status_code == 202
+
+    database.up()
+    assert writer.writer.flush() == 2
+    assert Health.objects.get(installation=second[0]).state == State.CRITICAL
