@@ -3,6 +3,7 @@ test suite:
 
     .venv/bin/python bench/monitoring.py --setup     # first time: makes ld_bench_mon
     .venv/bin/python bench/monitoring.py [--requests 10000] [--concurrency 8] [--profile]
+    .venv/bin/python bench/monitoring.py --database ld_bench_mon_2 --port 8093   # beside it
 
 --setup drops and re-creates the database ld_bench_mon (psql -h 127.0.0.1 -U postgres) and
 runs `licensedesk migrate` with DATABASE_URL pointing at it. Every run then empties the
@@ -59,6 +60,13 @@ INSTALLATIONS = 10_000
 PER_LICENSE = 10
 SILENT = 500
 ROUNDS = 4
+
+
+def _use(database: str, port: int) -> None:
+    """Run on this database and port, so that two benchmarks can run side by side."""
+    global DB_NAME, DATABASE_URL, PORT
+    DB_NAME, PORT = database, port
+    DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 
 
 def setup_database() -> None:
@@ -332,7 +340,7 @@ def bench_page(admin, reps: int, profile: bool) -> tuple[list[float], int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--setup", action="store_true", help="(re)create ld_bench_mon first")
+    parser.add_argument("--setup", action="store_true", help="(re)create the database first")
     parser.add_argument("--requests", type=int, default=INSTALLATIONS)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="web processes")
@@ -340,7 +348,10 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--database", default=DB_NAME, help="another benchmark's database")
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
+    _use(args.database, args.port)
 
     if args.setup:
         setup_database()
@@ -352,6 +363,10 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from inprocess import allow_test_client
+
+    import licensedesk
+
+    print(f"code: {Path(licensedesk.__file__).parent} (PYTHONPATH picks another tree)")
 
     allow_test_client()
     started = time.perf_counter()

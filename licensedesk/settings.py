@@ -219,6 +219,11 @@ LICENSEDESK_ISSUER = env("LICENSEDESK_ISSUER", "M01")
 # Status reports are stored in batches, every this many milliseconds, by each web process
 # (licensedesk/monitoring/writer.py); 0 stores each report before answering.
 LICENSEDESK_REPORT_FLUSH_SECONDS = max(0.0, float(env("LICENSEDESK_REPORT_FLUSH_MS", "50"))) / 1000
+# While the database is unreachable, each web process holds at most this many accepted
+# reports, for at most this many seconds of outage; past either, reports get 503 with
+# Retry-After (licensedesk/monitoring/buffer.py, docs/deploy.md).
+LICENSEDESK_REPORT_BUFFER = max(1, envint("LICENSEDESK_REPORT_BUFFER", 10_000))
+LICENSEDESK_REPORT_OUTAGE_SECONDS = max(0.0, float(env("LICENSEDESK_REPORT_OUTAGE_S", "30")))
 
 # Webhooks to private addresses are refused unless this is set (tests set it).
 ALLOW_PRIVATE_WEBHOOKS = envbool("LICENSEDESK_ALLOW_PRIVATE_WEBHOOKS")

@@ -85,9 +85,11 @@ def database_unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
 
 
-def unavailable_problem(request) -> JsonResponse:
-    """503 with Retry-After while the database cannot be reached: never a 500."""
-    connection.close()  # the next request starts with a new connection
+def unavailable_problem(request, reconnect: bool = True) -> JsonResponse:
+    """503 with Retry-After while the database cannot be reached: never a 500. `reconnect`:
+    the request met the broken connection, which the next request replaces."""
+    if reconnect:
+        connection.close()
     response = problem(
         request,
         503,

@@ -87,6 +87,11 @@ class PrivatePostgres:
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
+    def start_if_stopped(self) -> None:
+        """After a test that may have failed while its server was stopped."""
+        if self._run("pg_ctl", "-D", str(self.data), "status", check=False).returncode != 0:
+            self.start()
+
     def destroy(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
         shutil.rmtree(self.directory, ignore_errors=True)

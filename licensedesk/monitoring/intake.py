@@ -6,7 +6,10 @@ API's OpenAPI schema describes it (`document`).
 
 A report's token is checked first, then its installation, size and body; the state it means
 by the company's thresholds is derived, and the writer stores it with its process's next
-batch (or before the answer with LICENSEDESK_REPORT_FLUSH_MS=0)."""
+batch (or before the answer with LICENSEDESK_REPORT_FLUSH_MS=0). The token and the thresholds
+come from the process's memory, so a known installation's report is accepted while the
+database is away, into the writer's bounded buffer; one that needs the database to be
+checked gets 503 with Retry-After, as does any report once that buffer takes no more."""
 
 import pydantic
 from django.http import HttpResponse
@@ -24,7 +27,7 @@ from licensedesk.api.problems import (
 )
 from licensedesk.core import metrics
 from licensedesk.core.ratelimit import RateLimited
-from licensedesk.monitoring import tokens, writer
+from licensedesk.monitoring import buffer, tokens, writer
 from licensedesk.monitoring.reports import MAX_BYTES, StatusReport, derive_state
 from licensedesk.monitoring.thresholds import thresholds_for
 
@@ -67,6 +70,8 @@ def _answer(request, installation_id: int) -> HttpResponse:
         receive(reporter, report)
     except RateLimited as exc:
         return too_many_requests(request, exc)
+    except buffer.Unavailable:  # nothing accepted: the client sends it again later
+        return unavailable_problem(request, reconnect=False)
     except tokens.TokenGone:
         return unauthenticated(request)
     return HttpResponse(status=202)
@@ -81,7 +86,8 @@ def _invalid(request, exc: pydantic.ValidationError) -> HttpResponse:
 
 def receive(reporter: tokens.Reporter, report: StatusReport, now=None) -> str:
     """Take a validated report of `reporter`'s installation; returns its state. Raises
-    RateLimited (too soon after the installation's last report), TokenGone (monitoring
+    RateLimited (too soon after the installation's last report), buffer.Unavailable (the
+    process holds all the reports it may while the database is away), TokenGone (monitoring
     turned off or the token replaced since it was looked up) or NotStored."""
     now = now or timezone.now()
     state, reasons = derive_state(report, thresholds_for(reporter.organization_id))
@@ -125,7 +131,16 @@ def document(schema: dict) -> None:
                 "report is stored with its web process's next batch, within about 50 ms (a "
                 "report that the database then refuses — its token revoked a moment before, "
                 "or a second report within 10 s that reached another web process — is "
-                "dropped)."
+                "dropped).\n\n"
+                "While the database cannot be reached, accepted reports are held in the web "
+                "process's memory and stored, in their order, when it is back: at most "
+                "LICENSEDESK_REPORT_BUFFER reports (10,000) per process, and for at most "
+                "LICENSEDESK_REPORT_OUTAGE_S (30 s) of outage. Past either limit, and for a "
+                "report whose token the process does not know yet, the answer is 503 with "
+                "Retry-After and nothing is kept: send the report again after that many "
+                "seconds (the reference client does). A graceful stop (SIGTERM) stores what "
+                "is held; a process killed with -9 loses the reports it held: those of the "
+                "last batch interval, or during an outage all it buffered."
             ),
             "tags": ["installations"],
             "parameters": [
@@ -149,6 +164,10 @@ def document(schema: dict) -> None:
                 "413": answer("Over 256 KB."),
                 "422": answer("A malformed report."),
                 "429": answer("Less than 10 s after the last report (see Retry-After)."),
+                "503": answer(
+                    "The database is unreachable and the report could not be held: nothing "
+                    "was kept; send it again after Retry-After seconds."
+                ),
             },
             "security": [{"MonitoringToken": []}],
         }

@@ -1,8 +1,11 @@
 """A company's monitoring thresholds, as every report, offline check and alert needs them:
 kept in each process's memory for a minute, forgotten at once when the company changes them
-in this process."""
+in this process. While the database cannot be reached, the last copy serves longer, so that
+status reports are still accepted (licensedesk/monitoring/buffer.py)."""
 
 import time
+
+from django.db import InterfaceError, OperationalError
 
 from licensedesk.monitoring.models import Thresholds
 
@@ -15,9 +18,14 @@ def thresholds_for(org_id: int) -> Thresholds:
     kept = _kept.get(org_id)
     if kept and kept[0] > time.monotonic():
         return kept[1]
-    found = Thresholds.objects.filter(organization_id=org_id).first() or Thresholds(
-        organization_id=org_id
-    )
+    try:
+        found = Thresholds.objects.filter(organization_id=org_id).first() or Thresholds(
+            organization_id=org_id
+        )
+    except (OperationalError, InterfaceError):
+        if kept is None:
+            raise
+        return kept[1]
     _kept[org_id] = (time.monotonic() + KEPT_SECONDS, found)
     return found
 

@@ -107,9 +107,9 @@ def _learn_enabled_tokens() -> None:
     """All enabled tokens in one query, rather than each at its first report to this process,
     one query apiece, after every start of a web process."""
     global _learned
-    _learned = True
     for reporter in _enabled()[:REMEMBERED]:
         _remember(Reporter(*reporter))
+    _learned = True  # not before: a query the database failed is tried again
 
 
 def _enabled():

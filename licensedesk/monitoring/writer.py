@@ -3,9 +3,17 @@
 Each web process collects the reports it has accepted and stores them every
 LICENSEDESK_REPORT_FLUSH_MS (50 ms) from a thread of its own, each batch in one transaction:
 storing each report in its own transaction cost the database more than the rest of the
-request, and the endpoint answers 202 Accepted anyway. What it costs: a report is on the
-Installations page up to one interval later, and the reports of the last interval are lost if
-the process is killed (a process that exits normally stores them first).
+request, and the endpoint answers 202 Accepted anyway.
+
+What a 202 promises (docs/deploy.md, "Status reports"): the report is stored, or it is held
+until the database takes it. A batch the database refuses is stored again report by report,
+so that a bad one (logged with its installation) fails alone. While the database cannot be
+reached, the batch stays in the process's buffer (buffer.py) and is stored when the database
+comes back, in its order; the buffer is bounded (LICENSEDESK_REPORT_BUFFER reports, and
+LICENSEDESK_REPORT_OUTAGE_S of outage), past which new reports get 503 with Retry-After
+before being accepted. A process that stops normally (SIGTERM) stores what it holds first;
+a process killed with -9 loses what it held: the last interval's reports, or during an
+outage the whole buffer.
 
 A report is checked before its answer (token, installation, body, at most one per
 MIN_REPORT_GAP seen by this process); what only the Health row can tell — the token revoked a
@@ -13,26 +21,23 @@ moment ago, a report of the same installation to another process — is settled 
 is stored: such a report is dropped, and a revoked token is forgotten so that its next report
 gets 401. LICENSEDESK_REPORT_FLUSH_MS=0 stores each report before answering (the tests do)."""
 
-import atexit
 import logging
 import math
-import os
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DataError, IntegrityError, close_old_connections, connection, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from licensedesk.core import metrics
 from licensedesk.core.ratelimit import RateLimited
 from licensedesk.monitoring import tokens
+from licensedesk.monitoring.buffer import ReportBuffer
 from licensedesk.monitoring.models import Health, LatestReport, Report, StateChange
 
 log = logging.getLogger(__name__)
 
 MIN_REPORT_GAP = timedelta(seconds=10)  # a faster report of one installation is refused
-MAX_PENDING = 10_000  # beyond this, the request that finds the buffer full stores it
 REMEMBERED = 100_000  # installations whose last report a process remembers
 
 # What became of a report: stored; refused, its installation's last report being too recent;
@@ -182,78 +187,15 @@ def interval() -> float:
     return settings.LICENSEDESK_REPORT_FLUSH_SECONDS
 
 
-class ReportWriter:
-    """A web process's buffer of accepted reports and the thread that stores them."""
+class ReportWriter(ReportBuffer):
+    """A web process's accepted reports (licensedesk/monitoring/buffer.py) and how a batch of
+    them is stored."""
 
-    def __init__(self):
-        self._lock = threading.Lock()  # guards the buffer and the thread's start
-        self._storing = threading.Lock()  # one batch at a time per process
-        self._pending: list[PendingReport] = []
-        self._pid = None
-
-    def submit(self, entry: PendingReport) -> None:
-        """Accept a checked report; it is stored with the next batch."""
-        with self._lock:
-            if self._pid != os.getpid():  # first report of this process (or since a fork)
-                self._start()
-            self._pending.append(entry)
-            full = len(self._pending) >= MAX_PENDING
-        if full:
-            self.flush()
-
-    def pending(self) -> int:
-        return len(self._pending)
-
-    def flush(self) -> int:
-        """Store what was accepted so far; returns how many reports that was."""
-        with self._storing:
-            with self._lock:
-                entries, self._pending = self._pending, []
-            if not entries:
-                return 0
-            try:
-                outcomes = store_reports(entries)
-            except Exception:
-                # Monitoring data: the installations report again within a minute.
-                log.exception("%d status reports could not be stored", len(entries))
-                if not connection.in_atomic_block:  # a broken one: reconnect next time
-                    connection.close_if_unusable_or_obsolete()
-                return 0
-            for entry, (outcome, _) in zip(entries, outcomes, strict=True):
-                if outcome == GONE and entry.token_digest:
-                    tokens.forget(entry.token_digest)
-            return len(entries)
-
-    def _start(self) -> None:
-        """This process's own buffer (a forked child inherits none of its parent's reports to
-        store: they are the parent's) and thread."""
-        self._pid = os.getpid()
-        self._pending = []
-        self._storing = threading.Lock()
-        self._stopping = threading.Event()
-        self._start_thread()
-
-    def _start_thread(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="report-writer", daemon=True)
-        self._thread.start()
-        atexit.register(self.flush)
-
-    def stop(self) -> None:
-        """Store what is pending and end the thread (tests; a process's exit needs none)."""
-        thread = getattr(self, "_thread", None)
-        if thread is not None:
-            self._stopping.set()
-            thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stopping.wait(interval() or 0.05):
-            try:
-                self.flush()
-                close_old_connections()  # CONN_MAX_AGE, as at the end of a request
-            except Exception:  # never let the thread die: the next batch may succeed
-                log.exception("the report writer failed")
-        self.flush()
-        connection.close()
+    def store(self, entries: list[PendingReport]) -> None:
+        outcomes = store_reports(entries)
+        for entry, (outcome, _) in zip(entries, outcomes, strict=True):
+            if outcome == GONE and entry.token_digest:
+                tokens.forget(entry.token_digest)
 
 
 writer = ReportWriter()
@@ -264,14 +206,15 @@ _last_accepted: dict[int, datetime] = {}
 
 def accept(entry: PendingReport) -> None:
     """Queue a report for the next batch, unless this process accepted one of the same
-    installation less than MIN_REPORT_GAP ago (RateLimited)."""
+    installation less than MIN_REPORT_GAP ago (RateLimited) or its buffer takes no more
+    (buffer.Unavailable)."""
     last = _last_accepted.get(entry.health_id)
     if last is not None and entry.received_at - last < MIN_REPORT_GAP:
         raise too_soon(last, entry.received_at)
+    writer.submit(entry)  # Unavailable: refused, nothing remembered
     if len(_last_accepted) >= REMEMBERED:
         _last_accepted.clear()
     _last_accepted[entry.health_id] = entry.received_at
-    writer.submit(entry)
 
 
 def too_soon(last_report_at: datetime, now: datetime) -> RateLimited:

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from licensedesk.monitoring import tokens, writer
+from licensedesk.monitoring import buffer, tokens, writer
 from licensedesk.monitoring.models import Health, Report, State, StateChange
 from licensedesk.monitoring.tests.helpers import monitored, post, report, schema
 from licensedesk.monitoring.writer import FAILED, TOO_SOON, WRITTEN, PendingReport
@@ -199,23 +199,13 @@ def test_a_batch_that_fails_is_logged_and_the_next_one_is_stored(
     assert Report.objects.filter(installation=second).count() == 1
 
 
-def test_a_full_buffer_is_stored_by_the_request_that_fills_it(client, world, monkeypatch):
-    monkeypatch.setattr(writer, "MAX_PENDING", 2)
-    installations = [monitored(world.org, world.license_admin) for _ in range(2)]
-    for inst, token in installations:
-        assert post(client, inst, token, report()).status_code == 202
-
-    assert writer.writer.pending() == 0
-    assert Report.objects.filter(installation__in=[i for i, _ in installations]).count() == 2
-
-
 def test_a_new_process_starts_with_an_empty_buffer(world, monkeypatch):
     inst, _ = monitored(world.org, world.license_admin)
     health = Health.objects.get(installation=inst)
     writer.writer.submit(pending(health))
     assert writer.writer.pending() == 1
 
-    monkeypatch.setattr(writer.os, "getpid", lambda: -1)  # as after a fork
+    monkeypatch.setattr(buffer.os, "getpid", lambda: -1)  # as after a fork
     writer.writer.submit(pending(health))
     assert writer.writer.pending() == 1  # the parent's report is the parent's to store
 
