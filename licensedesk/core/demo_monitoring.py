@@ -11,6 +11,7 @@ from licensedesk.accounts.models import User
 from licensedesk.care.reminders import create_reminder
 from licensedesk.licenses.models import License
 from licensedesk.monitoring import tokens
+from licensedesk.monitoring.explain import offline_reason
 from licensedesk.monitoring.models import (
     SEVERITY,
     Health,
@@ -25,6 +26,10 @@ from licensedesk.monitoring.reports import StatusReport
 from licensedesk.notifications import events
 from licensedesk.notifications.models import NotificationProfile
 from licensedesk.notifications.services import create_profile
+
+# Demo installations don't report: the company's thresholds get a long report interval, so
+# the demo shows every state for two days before offline detection takes them down.
+DEMO_THRESHOLDS = Thresholds(report_interval=3600, offline_after=48)
 
 # host name, final state, the states it went through over the last week (oldest first)
 STORIES = [
@@ -45,7 +50,7 @@ REASONS = {
         "Recording Server 1 (recording server) is stopped",
         "storage of Recording Server 1 is 97% full",
     ],
-    State.OFFLINE: ["no report for more than 180 s"],
+    State.OFFLINE: [offline_reason(DEMO_THRESHOLDS)],
     State.UNKNOWN: ["monitoring disabled"],
 }
 
@@ -95,10 +100,12 @@ def create_demo_monitoring() -> None:
         license__organization=admin.organization, hostname="vms-harbor-01"
     ).exists():
         return
-    # Demo installations don't report: give the company's thresholds a long report interval,
-    # so the demo shows every state for two days before offline detection takes them down.
     Thresholds.objects.update_or_create(
-        organization=admin.organization, defaults={"report_interval": 3600, "offline_after": 48}
+        organization=admin.organization,
+        defaults={
+            "report_interval": DEMO_THRESHOLDS.report_interval,
+            "offline_after": DEMO_THRESHOLDS.offline_after,
+        },
     )
     licenses = list(License.objects.filter(organization=admin.organization).order_by("id"))
     now = timezone.now()

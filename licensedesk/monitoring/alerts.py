@@ -49,7 +49,7 @@ def send_alerts(now=None) -> int:
                     event,
                     lic,
                     {
-                        "installation": health.hostname or health.installation.hostname,
+                        "installation": health.installation.hostname or health.hostname,
                         "installation_id": health.installation_id,
                         "state": health.state,
                         "reasons": health.reasons[:5],

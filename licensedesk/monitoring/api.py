@@ -65,6 +65,7 @@ class InstallationDetail(InstallationOut):
     uptime_24h: float | None
     uptime_7d: float | None
     uptime_30d: float | None
+    monitoring_started_at: datetime | None
 
 
 class ChangeOut(Schema):
@@ -124,15 +125,16 @@ def list_installations(
 
 @router.get("/installations/{id:installation_id}", response=InstallationDetail)
 def get_installation(request, installation_id: int):
+    """An installation with its latest report and its uptime over 24 h, 7 and 30 days: the
+    share of the monitored time it was Healthy or Attention (since `monitoring_started_at`
+    when that is later)."""
     installation = _installation(request, installation_id)
     health = getattr(installation, "health", None)
     installation.last_report = health.last_report() if health else None
-    for label, days in (("24h", 1), ("7d", 7), ("30d", 30)):
-        setattr(
-            installation,
-            f"uptime_{label}",
-            uptime.uptime(installation, timedelta(days=days)) if health else None,
-        )
+    found = uptime.uptimes(installation) if health else [None] * len(uptime.WINDOWS)
+    for label, measured in zip(("24h", "7d", "30d"), found, strict=True):
+        setattr(installation, f"uptime_{label}", measured.percent if measured else None)
+    installation.monitoring_started_at = found[0].started if health else None
     return installation
 
 

@@ -12,9 +12,13 @@ from licensedesk.audit.services import record
 from licensedesk.core import secrets_flash
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers.queries import chosen_customer
-from licensedesk.monitoring import installations, queries, tokens, uptime
+from licensedesk.monitoring import explain, installations, queries, tokens, uptime
 from licensedesk.monitoring.models import State, StateChange, Thresholds
-from licensedesk.monitoring.thresholds import forget_thresholds, thresholds_to_edit
+from licensedesk.monitoring.thresholds import (
+    forget_thresholds,
+    thresholds_for,
+    thresholds_to_edit,
+)
 
 TOKEN_COOKIE = "ld_new_monitoring_token"
 COLORS = {"healthy": "ok", "attention": "warn", "critical": "bad", "offline": "bad"}
@@ -75,22 +79,33 @@ def installation_detail(request, installation_id):
         "new_token": secret,
         "report_url": request.build_absolute_uri(f"/api/v1/installations/{installation.pk}/status"),
     }
+    thresholds = thresholds_for(installation.license.organization_id)
+    context["reporting"] = explain.reporting(thresholds)
+    context["report_interval"] = thresholds.report_interval
     if health is not None:
         since = now - timedelta(hours=24)
         context.update(
             {
                 "report": health.last_report() or None,
                 "timeline": _chart(uptime.timeline(installation, since, now), since, now),
-                "uptimes": [
-                    (label, uptime.uptime(installation, timedelta(days=d), now))
-                    for label, d in (("24 h", 1), ("7 days", 7), ("30 days", 30))
-                ],
+                "uptimes": _uptime_cards(installation, now),
                 "changes": StateChange.objects.filter(installation=installation)[:50],
             }
         )
     response = render(request, "monitoring/installation_detail.html", context)
     secrets_flash.clear(request, response, TOKEN_COOKIE, path)
     return response
+
+
+def _uptime_cards(installation, now) -> list:
+    """The uptime of each window; once monitoring started inside a window, the longer ones
+    would show the same figure again, so they are left out."""
+    cards = []
+    for found in uptime.uptimes(installation, now):
+        cards.append(found)
+        if found.young:
+            break
+    return cards
 
 
 @require_POST
