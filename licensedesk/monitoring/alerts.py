@@ -52,6 +52,7 @@ def send_alerts(now=None) -> int:
                         "installation": health.installation.hostname or health.hostname,
                         "installation_id": health.installation_id,
                         "state": health.state,
+                        "since": health.state_since.isoformat(),
                         "reasons": health.reasons[:5],
                     },
                 )
