@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +12,7 @@ from licensedesk.audit.services import record
 from licensedesk.core import secrets_flash
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers.queries import chosen_customer
-from licensedesk.monitoring import explain, installations, queries, tokens, uptime
+from licensedesk.monitoring import explain, installations, maintenance, queries, tokens, uptime
 from licensedesk.monitoring.models import State, StateChange, Thresholds
 from licensedesk.monitoring.thresholds import (
     forget_thresholds,
@@ -27,7 +27,7 @@ COLORS = {"healthy": "ok", "attention": "warn", "critical": "bad", "offline": "b
 def _installation(request, installation_id):
     return get_object_or_404(
         access.installations_visible_to(request.user).select_related(
-            "license", "license__customer", "license__product"
+            "license", "license__customer", "license__product", "maintenance"
         ),
         pk=installation_id,
     )
@@ -76,6 +76,8 @@ def installation_detail(request, installation_id):
     context = {
         "installation": installation,
         "health": health,
+        "maintenance": maintenance.current(installation, now),
+        "now": now,
         "new_token": secret,
         "report_url": request.build_absolute_uri(f"/api/v1/installations/{installation.pk}/status"),
     }
@@ -126,6 +128,49 @@ def disable_monitoring(request, installation_id):
     installation = _installation(request, installation_id)
     tokens.disable(request.user, installation, request)
     messages.success(request, "Monitoring is off; the token no longer works.")
+    return redirect("monitoring:detail", installation_id=installation.pk)
+
+
+def _moment(value: str | None):
+    """A `datetime-local` value of the maintenance form, read as UTC (the pages' time)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ServiceError("Give dates and times as YYYY-MM-DD HH:MM (UTC).") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@require_POST
+@access.license_role_required
+def set_maintenance(request, installation_id):
+    """Snooze the installation's alerts, or plan a maintenance window (from–to, UTC)."""
+    installation = _installation(request, installation_id)
+    try:
+        window = maintenance.set_maintenance(
+            request.user,
+            installation,
+            snooze=request.POST.get("snooze") or None,
+            starts_at=_moment(request.POST.get("starts_at")),
+            ends_at=_moment(request.POST.get("ends_at")),
+            request=request,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        until = window.ends_at.strftime("%Y-%m-%d %H:%M UTC")
+        messages.success(request, f"Alerts of this installation pause until {until}.")
+    return redirect("monitoring:detail", installation_id=installation.pk)
+
+
+@require_POST
+@access.license_role_required
+def end_maintenance(request, installation_id):
+    installation = _installation(request, installation_id)
+    if maintenance.end_maintenance(request.user, installation, request):
+        messages.success(request, "Maintenance ended: alerts resume now.")
     return redirect("monitoring:detail", installation_id=installation.pk)
 
 

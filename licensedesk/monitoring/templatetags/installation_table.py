@@ -4,6 +4,7 @@ engine, with two `{% url %}` tags and `timesince` per row, the rows cost more th
 of the page (docs/benchmarks.md)."""
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
@@ -22,7 +23,8 @@ _NOT_MONITORED = '<span class="badge muted">Not monitored</span>'
 
 
 @register.simple_tag
-def installation_row(installation):
+def installation_row(installation, now=None):
+    now = now or timezone.now()
     health = getattr(installation, "health", None)
     lic = installation.license
     if health is not None:
@@ -41,7 +43,7 @@ def installation_row(installation):
         version = installation.product_version
     return mark_safe(  # noqa: S308 - every value above is escaped
         _ROW.format(
-            state,
+            state + _maintenance(installation, now),
             url("monitoring:detail", 0, installation.pk),
             escaped(host),
             _reported_as(reported_as),
@@ -59,3 +61,15 @@ def _reported_as(hostname: str) -> str:
     if not hostname:
         return ""
     return f'<br><small class="muted">reports as {escaped(hostname)}</small>'
+
+
+def _maintenance(installation, now) -> str:
+    """ "In maintenance until …" (alerts paused), or the window planned; "" without one."""
+    window = getattr(installation, "maintenance", None)
+    if window is None or window.is_over(now):
+        return ""
+    if window.is_on(now):
+        until = window.ends_at.strftime("%Y-%m-%d %H:%M")
+        return f'<br><span class="badge warn">In maintenance until {until} UTC</span>'
+    starts = window.starts_at.strftime("%Y-%m-%d %H:%M")
+    return f'<br><small class="muted">Maintenance from {starts} UTC</small>'
