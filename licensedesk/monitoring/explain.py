@@ -29,15 +29,16 @@ def offline_reason(t) -> str:
     )
 
 
-def reporting(t) -> str:
-    """How often an installation reports and when it counts as Offline and alerts."""
+def reporting(t, subject: str = "it") -> str:
+    """How often an installation (`subject`) reports and when it counts as Offline and
+    alerts."""
     hold = (
         f"a change alerts once it has held for {span(t.hold_seconds)}"
         if t.hold_seconds
         else "a change alerts at once"
     )
     return (
-        f"it reports every {span(t.report_interval)}, shows Offline after "
+        f"{subject} reports every {span(t.report_interval)}, shows Offline after "
         f"{span(offline_after_seconds(t))} without a report, and {hold}"
     )
 

@@ -239,4 +239,5 @@ def thresholds(request):
         record("monitoring.thresholds", request=request, changes=form.cleaned_data)
         messages.success(request, "The thresholds were saved.")
         return redirect("monitoring:thresholds")
-    return render(request, "monitoring/thresholds.html", {"form": form})
+    saved = explain.reporting(thresholds_to_edit(company), "an installation")
+    return render(request, "monitoring/thresholds.html", {"form": form, "reporting": saved})

@@ -12,7 +12,14 @@ from licensedesk.core.demo import create_demo_data, create_demo_licenses
 from licensedesk.core.demo_monitoring import create_demo_monitoring
 from licensedesk.monitoring import offline, thresholds
 from licensedesk.monitoring.explain import span
-from licensedesk.monitoring.models import Health, Installation, State, StateChange, Thresholds
+from licensedesk.monitoring.models import (
+    Health,
+    HourlyStat,
+    Installation,
+    State,
+    StateChange,
+    Thresholds,
+)
 from licensedesk.monitoring.tests.helpers import ingest, installation, monitored, schema
 
 
@@ -99,6 +106,21 @@ def test_the_demo_explains_offline_with_its_own_thresholds(db):
         f"{span(t.report_interval)})"
     ]
     assert StateChange.objects.filter(to_state=State.OFFLINE).first().reasons == health.reasons
+    assert health.state_since - health.last_report_at == timedelta(seconds=seconds)
+
+
+def test_the_demo_history_tells_the_same_story_as_its_states(db):
+    create_demo_data()
+    create_demo_licenses()
+    create_demo_monitoring()
+    critical = Health.objects.get(state=State.CRITICAL)
+    since = critical.state_since
+    hours = HourlyStat.objects.filter(installation_id=critical.installation_id, hour__gte=since)
+    assert hours.exists() and all(h.critical == h.reports == 1 for h in hours)
+    down = Health.objects.get(state=State.OFFLINE)
+    assert not HourlyStat.objects.filter(
+        installation_id=down.installation_id, hour__gte=down.state_since
+    ).exists()
 
 
 def test_the_first_report_keeps_the_name_the_partner_knows(world, login):
@@ -146,3 +168,15 @@ def test_the_api_gives_the_same_uptime_and_when_monitoring_started(world, login,
     ]
     assert data["uptime_24h"] == 0.0
     assert data["monitoring_started_at"] is not None
+
+
+def test_the_thresholds_page_says_what_the_saved_thresholds_mean(world, login):
+    client = login(world.license_admin)
+    page = client.get("/installations/thresholds/").content.decode()
+    assert (
+        "With the thresholds saved now, an installation reports every 1 minute, shows Offline "
+        "after 3 minutes without a report, and a change alerts once it has held for 2 minutes."
+    ) in page
+    Thresholds.objects.create(organization=world.org, report_interval=3600, offline_after=48)
+    page = client.get("/installations/thresholds/").content.decode()
+    assert "an installation reports every 1 hour, shows Offline after 2 days" in page
