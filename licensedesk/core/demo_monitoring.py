@@ -11,6 +11,7 @@ from licensedesk.accounts.models import User
 from licensedesk.care.reminders import create_reminder
 from licensedesk.licenses.models import License
 from licensedesk.monitoring import tokens
+from licensedesk.monitoring.explain import offline_after_seconds, offline_reason
 from licensedesk.monitoring.models import (
     SEVERITY,
     Health,
@@ -25,6 +26,10 @@ from licensedesk.monitoring.reports import StatusReport
 from licensedesk.notifications import events
 from licensedesk.notifications.models import NotificationProfile
 from licensedesk.notifications.services import create_profile
+
+# Demo installations don't report: the company's thresholds get a long report interval, so
+# the demo shows every state for two days before offline detection takes them down.
+DEMO_THRESHOLDS = Thresholds(report_interval=3600, offline_after=48)
 
 # host name, final state, the states it went through over the last week (oldest first)
 STORIES = [
@@ -45,7 +50,7 @@ REASONS = {
         "Recording Server 1 (recording server) is stopped",
         "storage of Recording Server 1 is 97% full",
     ],
-    State.OFFLINE: ["no report for more than 180 s"],
+    State.OFFLINE: [offline_reason(DEMO_THRESHOLDS)],
     State.UNKNOWN: ["monitoring disabled"],
 }
 
@@ -88,6 +93,29 @@ def _report(hostname: str, state: str, now) -> dict:
     ).model_dump(mode="json")
 
 
+def _hourly(installation, changes, now) -> list[HourlyStat]:
+    """A week of hourly figures that tell the same story as the state changes: one report
+    an hour (the demo's report interval) in the state of that hour, none while Offline."""
+    stats = []
+    for h in range(1, 24 * 7):
+        hour = (now - timedelta(hours=h)).replace(minute=0, second=0, microsecond=0)
+        state = next((s for at, s in reversed(changes) if at <= hour), State.PENDING)
+        if state not in (State.HEALTHY, State.ATTENTION, State.CRITICAL):
+            continue
+        stats.append(
+            HourlyStat(
+                installation=installation,
+                hour=hour,
+                reports=1,
+                **{state: 1},
+                cpu_avg=93.0 if state == State.ATTENTION else 22.0,
+                memory_avg=48.0,
+                devices_offline_max=12 if state == State.CRITICAL else 0,
+            )
+        )
+    return stats
+
+
 @transaction.atomic
 def create_demo_monitoring() -> None:
     admin = User.objects.get(email="licenseadmin@northwind.example")
@@ -95,10 +123,12 @@ def create_demo_monitoring() -> None:
         license__organization=admin.organization, hostname="vms-harbor-01"
     ).exists():
         return
-    # Demo installations don't report: give the company's thresholds a long report interval,
-    # so the demo shows every state for two days before offline detection takes them down.
     Thresholds.objects.update_or_create(
-        organization=admin.organization, defaults={"report_interval": 3600, "offline_after": 48}
+        organization=admin.organization,
+        defaults={
+            "report_interval": DEMO_THRESHOLDS.report_interval,
+            "offline_after": DEMO_THRESHOLDS.offline_after,
+        },
     )
     licenses = list(License.objects.filter(organization=admin.organization).order_by("id"))
     now = timezone.now()
@@ -112,7 +142,7 @@ def create_demo_monitoring() -> None:
             continue
         start = now - timedelta(days=7)
         step = timedelta(days=7) / (len(story) + 1)
-        previous = State.PENDING
+        previous, changes = State.PENDING, []
         for n, state in enumerate(story):
             at = start + step * (n + 1)
             StateChange.objects.create(
@@ -123,22 +153,13 @@ def create_demo_monitoring() -> None:
                 reasons=REASONS.get(state, []),
             )
             previous = state
-        HourlyStat.objects.bulk_create(
-            [
-                HourlyStat(
-                    installation=installation,
-                    hour=(now - timedelta(hours=h)).replace(minute=0, second=0, microsecond=0),
-                    reports=60,
-                    healthy=60,
-                    cpu_avg=22.0,
-                    memory_avg=48.0,
-                )
-                for h in range(1, 24 * 7)
-            ]
-        )
-        last_report = now - (
-            timedelta(minutes=40) if final == State.OFFLINE else timedelta(seconds=30)
-        )
+            changes.append((at, state))
+        HourlyStat.objects.bulk_create(_hourly(installation, changes, now))
+        state_since = start + step * len(story)
+        last_report = now - timedelta(seconds=30)
+        if final == State.OFFLINE:  # silent for as long as its Offline reason says
+            silence = timedelta(seconds=offline_after_seconds(DEMO_THRESHOLDS))
+            last_report = state_since - silence
         health = Health.objects.create(
             installation=installation,
             organization_id=lic.organization_id,
@@ -147,7 +168,7 @@ def create_demo_monitoring() -> None:
             enabled=final != State.UNKNOWN,
             state=final,
             severity=SEVERITY[final],
-            state_since=start + step * len(story),
+            state_since=state_since,
             alerted_state=final,
             reasons=REASONS.get(final, []),
             last_report_at=last_report,

@@ -1,10 +1,12 @@
 """Alerts: a state change that held for the company's hold time is told to the notification
-profiles (no flood when a system flaps: a change that doesn't hold is never alerted)."""
+profiles (no flood when a system flaps: a change that doesn't hold is never alerted), unless
+the installation is in maintenance."""
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from licensedesk.monitoring.maintenance import in_maintenance_q
 from licensedesk.monitoring.models import Health, State
 from licensedesk.monitoring.thresholds import thresholds_for
 from licensedesk.notifications import events
@@ -30,7 +32,13 @@ def send_alerts(now=None) -> int:
     how many. Several workers may run it at once: each change is alerted once."""
     now = now or timezone.now()
     sent = 0
-    unalerted = Health.objects.filter(enabled=True).exclude(state=F("alerted_state"))
+    # An installation in maintenance is not alerted; a change that still holds when the window
+    # ends is alerted then, as `alerted_state` still says what was last told.
+    unalerted = (
+        Health.objects.filter(enabled=True)
+        .exclude(state=F("alerted_state"))
+        .exclude(in_maintenance_q(now))
+    )
     for health in unalerted.select_related("installation__license"):
         hold = thresholds_for(health.organization_id).hold_seconds
         if (now - health.state_since).total_seconds() < hold:
@@ -49,9 +57,10 @@ def send_alerts(now=None) -> int:
                     event,
                     lic,
                     {
-                        "installation": health.hostname or health.installation.hostname,
+                        "installation": health.installation.hostname or health.hostname,
                         "installation_id": health.installation_id,
                         "state": health.state,
+                        "since": health.state_since.isoformat(),
                         "reasons": health.reasons[:5],
                     },
                 )

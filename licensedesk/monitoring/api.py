@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -6,7 +7,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from licensedesk import access
-from licensedesk.monitoring import queries, tokens, uptime
+from licensedesk.monitoring import maintenance, queries, tokens, uptime
 from licensedesk.monitoring.models import HourlyStat, StateChange
 
 router = Router(tags=["installations"])
@@ -22,6 +23,31 @@ class HealthOut(Schema):
     token_prefix: str
 
 
+class MaintenanceOut(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    alerts_paused: bool  # the window is on now (else it is planned)
+
+
+class MaintenanceIn(Schema):
+    """A snooze from now ("1h" or "1d"), or a window: starts_at and ends_at."""
+
+    snooze: Literal["1h", "1d"] | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+
+def _maintenance_out(window) -> dict | None:
+    now = timezone.now()
+    if window is None or window.is_over(now):
+        return None
+    return {
+        "starts_at": window.starts_at,
+        "ends_at": window.ends_at,
+        "alerts_paused": window.is_on(now),
+    }
+
+
 class InstallationOut(Schema):
     id: int
     uuid: str
@@ -31,6 +57,11 @@ class InstallationOut(Schema):
     product_version: str
     devices_active: int
     health: HealthOut | None
+    maintenance: MaintenanceOut | None
+
+    @staticmethod
+    def resolve_maintenance(obj):
+        return _maintenance_out(getattr(obj, "maintenance", None))
 
     @staticmethod
     def resolve_uuid(obj):
@@ -65,6 +96,7 @@ class InstallationDetail(InstallationOut):
     uptime_24h: float | None
     uptime_7d: float | None
     uptime_30d: float | None
+    monitoring_started_at: datetime | None
 
 
 class ChangeOut(Schema):
@@ -103,7 +135,7 @@ def _installation(request, installation_id):
     _license_role(request)
     return get_object_or_404(
         access.installations_visible_to(request.auth).select_related(
-            "license", "license__customer"
+            "license", "license__customer", "maintenance"
         ),
         pk=installation_id,
     )
@@ -124,15 +156,16 @@ def list_installations(
 
 @router.get("/installations/{id:installation_id}", response=InstallationDetail)
 def get_installation(request, installation_id: int):
+    """An installation with its latest report and its uptime over 24 h, 7 and 30 days: the
+    share of the monitored time it was Healthy or Attention (since `monitoring_started_at`
+    when that is later)."""
     installation = _installation(request, installation_id)
     health = getattr(installation, "health", None)
     installation.last_report = health.last_report() if health else None
-    for label, days in (("24h", 1), ("7d", 7), ("30d", 30)):
-        setattr(
-            installation,
-            f"uptime_{label}",
-            uptime.uptime(installation, timedelta(days=days)) if health else None,
-        )
+    found = uptime.uptimes(installation) if health else [None] * len(uptime.WINDOWS)
+    for label, measured in zip(("24h", "7d", "30d"), found, strict=True):
+        setattr(installation, f"uptime_{label}", measured.percent if measured else None)
+    installation.monitoring_started_at = found[0].started if health else None
     return installation
 
 
@@ -162,4 +195,28 @@ def rotate_token(request, installation_id: int):
 @router.delete("/installations/{id:installation_id}/monitoring-token", response={204: None})
 def disable_monitoring(request, installation_id: int):
     tokens.disable(request.auth, _installation(request, installation_id), request=request)
+    return 204, None
+
+
+@router.put("/installations/{id:installation_id}/maintenance", response=MaintenanceOut)
+def set_maintenance(request, installation_id: int, payload: MaintenanceIn):
+    """Pause the installation's monitoring alerts: snooze for 1 hour or 1 day from now, or
+    a window from `starts_at` to `ends_at` (at most 30 days). Replaces any window it had;
+    alerts resume by themselves when it ends. Care reminders are never paused."""
+    installation = _installation(request, installation_id)
+    window = maintenance.set_maintenance(
+        request.auth,
+        installation,
+        snooze=payload.snooze,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        request=request,
+    )
+    return _maintenance_out(window)
+
+
+@router.delete("/installations/{id:installation_id}/maintenance", response={204: None})
+def end_maintenance(request, installation_id: int):
+    """End the installation's maintenance (or call off a planned one): alerts resume now."""
+    maintenance.end_maintenance(request.auth, _installation(request, installation_id), request)
     return 204, None

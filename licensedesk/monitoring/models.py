@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -204,3 +205,32 @@ class HourlyStat(models.Model):
 
     def __str__(self):
         return f"{self.installation_id} {self.hour}"
+
+
+class Maintenance(models.Model):
+    """An installation's maintenance window: its monitoring alerts pause from `starts_at` to
+    `ends_at` and resume by themselves after (Care reminders never pause). One per
+    installation; a new window replaces it."""
+
+    installation = models.OneToOneField(
+        Installation, on_delete=models.CASCADE, related_name="maintenance"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"maintenance of {self.installation_id}: {self.starts_at} – {self.ends_at}"
+
+    def is_on(self, now) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+    def is_over(self, now) -> bool:
+        return self.ends_at <= now

@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from licensedesk.monitoring.models import SEVERITY, Health, State, StateChange
+from licensedesk.monitoring.explain import offline_after_seconds, offline_reason
+from licensedesk.monitoring.models import SEVERITY, Health, State, StateChange, Thresholds
 from licensedesk.monitoring.thresholds import thresholds_for
 
 
@@ -18,13 +19,16 @@ def detect_offline(now=None) -> int:
     watched = Health.objects.filter(enabled=True).exclude(
         state__in=[State.OFFLINE, State.PENDING, State.UNKNOWN]
     )
-    limits: dict[int, list[int]] = {}
+    # Companies grouped by their limits, which the reason spells out.
+    limits: dict[tuple[int, int], list[int]] = {}
     for org_id in watched.values_list("organization_id", flat=True).distinct():
         t = thresholds_for(org_id)
-        limits.setdefault(t.report_interval * t.offline_after, []).append(org_id)
-    for seconds, org_ids in limits.items():
+        limits.setdefault((t.report_interval, t.offline_after), []).append(org_id)
+    for (interval, missed), org_ids in limits.items():
+        t = Thresholds(report_interval=interval, offline_after=missed)
         silent = watched.filter(
-            organization_id__in=org_ids, last_report_at__lt=now - timedelta(seconds=seconds)
+            organization_id__in=org_ids,
+            last_report_at__lt=now - timedelta(seconds=offline_after_seconds(t)),
         )
         with transaction.atomic():
             found = list(
@@ -34,7 +38,7 @@ def detect_offline(now=None) -> int:
             )
             if not found:
                 continue
-            reason = [f"no report for more than {seconds} s"]
+            reason = [offline_reason(t)]
             StateChange.objects.bulk_create(
                 [
                     StateChange(

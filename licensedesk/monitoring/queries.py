@@ -11,7 +11,7 @@ def find_installations(user, params):
     """Installations the user may see, with their health, filtered by state, customer, group
     and search; "worst first" (the default) puts Critical and Offline on top."""
     installations = access.installations_visible_to(user).select_related(
-        "license", "license__customer", "license__product", "health"
+        "license", "license__customer", "license__product", "health", "maintenance"
     )
     state = params.get("state")
     if state == "unmonitored":
@@ -77,7 +77,7 @@ def _listed(user, ids) -> list:
     return list(
         access.installations_visible_to(user)
         .filter(pk__in=ids)
-        .select_related("health", "license", "license__customer")
+        .select_related("health", "license", "license__customer", "maintenance")
     )
 
 

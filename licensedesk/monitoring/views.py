@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -13,9 +13,13 @@ from licensedesk.audit.services import record
 from licensedesk.core import secrets_flash
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers.queries import chosen_customer
-from licensedesk.monitoring import installations, queries, tokens, uptime
+from licensedesk.monitoring import explain, installations, maintenance, queries, tokens, uptime
 from licensedesk.monitoring.models import State, StateChange, Thresholds
-from licensedesk.monitoring.thresholds import forget_thresholds, thresholds_to_edit
+from licensedesk.monitoring.thresholds import (
+    forget_thresholds,
+    thresholds_for,
+    thresholds_to_edit,
+)
 
 TOKEN_COOKIE = "ld_new_monitoring_token"
 COLORS = {"healthy": "ok", "attention": "warn", "critical": "bad", "offline": "bad"}
@@ -24,7 +28,7 @@ COLORS = {"healthy": "ok", "attention": "warn", "critical": "bad", "offline": "b
 def _installation(request, installation_id):
     return get_object_or_404(
         access.installations_visible_to(request.user).select_related(
-            "license", "license__customer", "license__product"
+            "license", "license__customer", "license__product", "maintenance"
         ),
         pk=installation_id,
     )
@@ -73,27 +77,40 @@ def installation_detail(request, installation_id):
     context = {
         "installation": installation,
         "health": health,
+        "maintenance": maintenance.current(installation, now),
+        "now": now,
         "new_token": secret,
         # The configured address, as on the `--server` line beside it and in every email:
         # the host this page was opened under may not be one the installation can reach.
         "report_url": f"{settings.BASE_URL}/api/v1/installations/{installation.pk}/status",
     }
+    thresholds = thresholds_for(installation.license.organization_id)
+    context["reporting"] = explain.reporting(thresholds)
+    context["report_interval"] = thresholds.report_interval
     if health is not None:
         since = now - timedelta(hours=24)
         context.update(
             {
                 "report": health.last_report() or None,
                 "timeline": _chart(uptime.timeline(installation, since, now), since, now),
-                "uptimes": [
-                    (label, uptime.uptime(installation, timedelta(days=d), now))
-                    for label, d in (("24 h", 1), ("7 days", 7), ("30 days", 30))
-                ],
+                "uptimes": _uptime_cards(installation, now),
                 "changes": StateChange.objects.filter(installation=installation)[:50],
             }
         )
     response = render(request, "monitoring/installation_detail.html", context)
     secrets_flash.clear(request, response, TOKEN_COOKIE, path)
     return response
+
+
+def _uptime_cards(installation, now) -> list:
+    """The uptime of each window; once monitoring started inside a window, the longer ones
+    would show the same figure again, so they are left out."""
+    cards = []
+    for found in uptime.uptimes(installation, now):
+        cards.append(found)
+        if found.young:
+            break
+    return cards
 
 
 @require_POST
@@ -114,6 +131,49 @@ def disable_monitoring(request, installation_id):
     installation = _installation(request, installation_id)
     tokens.disable(request.user, installation, request)
     messages.success(request, "Monitoring is off; the token no longer works.")
+    return redirect("monitoring:detail", installation_id=installation.pk)
+
+
+def _moment(value: str | None):
+    """A `datetime-local` value of the maintenance form, read as UTC (the pages' time)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ServiceError("Give dates and times as YYYY-MM-DD HH:MM (UTC).") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@require_POST
+@access.license_role_required
+def set_maintenance(request, installation_id):
+    """Snooze the installation's alerts, or plan a maintenance window (from–to, UTC)."""
+    installation = _installation(request, installation_id)
+    try:
+        window = maintenance.set_maintenance(
+            request.user,
+            installation,
+            snooze=request.POST.get("snooze") or None,
+            starts_at=_moment(request.POST.get("starts_at")),
+            ends_at=_moment(request.POST.get("ends_at")),
+            request=request,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        until = window.ends_at.strftime("%Y-%m-%d %H:%M UTC")
+        messages.success(request, f"Alerts of this installation pause until {until}.")
+    return redirect("monitoring:detail", installation_id=installation.pk)
+
+
+@require_POST
+@access.license_role_required
+def end_maintenance(request, installation_id):
+    installation = _installation(request, installation_id)
+    if maintenance.end_maintenance(request.user, installation, request):
+        messages.success(request, "Maintenance ended: alerts resume now.")
     return redirect("monitoring:detail", installation_id=installation.pk)
 
 
@@ -182,4 +242,5 @@ def thresholds(request):
         record("monitoring.thresholds", request=request, changes=form.cleaned_data)
         messages.success(request, "The thresholds were saved.")
         return redirect("monitoring:thresholds")
-    return render(request, "monitoring/thresholds.html", {"form": form})
+    saved = explain.reporting(thresholds_to_edit(company), "an installation")
+    return render(request, "monitoring/thresholds.html", {"form": form, "reporting": saved})

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +27,8 @@ from django.utils import timezone
 from licensedesk import access
 from licensedesk.core import metrics
 from licensedesk.licenses.models import License
-from licensedesk.notifications import events
-from licensedesk.notifications.models import Delivery, Mute
+from licensedesk.notifications import events, wording
+from licensedesk.notifications.models import Delivery, Mute, NotificationProfile
 from licensedesk.notifications.validation import Target, TargetRefused, webhook_target
 from licensedesk.outbox.worker import backoff, claim_rows, worker_id
 
@@ -67,9 +67,19 @@ def claim(limit=50, who=None) -> list[Delivery]:
     )
 
 
-def mute_token(delivery: Delivery) -> str:
-    source = {"p": delivery.profile_id} if delivery.profile_id else {"r": delivery.reminder_id}
+def mute_token(delivery: Delivery, profile_id: int | None = None) -> str:
+    """The signed token of the link that stops emails to this address from the delivery's
+    profile (or `profile_id`, one of the profiles it matched) or reminder."""
+    profile_id = profile_id or delivery.profile_id
+    source = {"p": profile_id} if profile_id else {"r": delivery.reminder_id}
     return signing.dumps({"e": delivery.recipient, **source}, salt="notifications.mute")
+
+
+def _matched_profile_ids(delivery: Delivery) -> list[int]:
+    """The profiles an email stands for: every profile that matched its event (one email per
+    recipient), or the one it was made for."""
+    matched = [m["profile_id"] for m in delivery.payload.get("matched", [])]
+    return matched or ([delivery.profile_id] if delivery.profile_id else [])
 
 
 def _licenses_for(delivery: Delivery) -> list[License]:
@@ -92,17 +102,27 @@ def _licenses_for(delivery: Delivery) -> list[License]:
 
 
 def _check_not_muted(delivery: Delivery) -> None:
-    source = delivery.profile or delivery.reminder
-    if source is None:
+    """Skip unless one of the delivery's profiles (or its reminder) still exists, is not muted
+    and was not muted by the recipient."""
+    if delivery.reminder_id:
+        if delivery.reminder is None or delivery.reminder.muted:
+            raise Skip("its profile or reminder is muted")
+        if Mute.objects.filter(
+            email__iexact=delivery.recipient, reminder_id=delivery.reminder_id
+        ).exists():
+            raise Skip("the recipient muted it")
+        return
+    profile_ids = _matched_profile_ids(delivery)
+    profiles = NotificationProfile.objects.filter(pk__in=profile_ids)
+    if not profiles.exists():
         raise Skip("its profile or reminder was deleted")
-    if source.muted:
+    profiles = profiles.filter(muted=False)
+    if not profiles.exists():
         raise Skip("its profile or reminder is muted")
-    mutes = Mute.objects.filter(email__iexact=delivery.recipient)
-    if mutes.filter(
-        Q(profile_id=delivery.profile_id)
-        if delivery.profile_id
-        else Q(reminder_id=delivery.reminder_id)
-    ).exists():
+    muted_by_recipient = Mute.objects.filter(
+        email__iexact=delivery.recipient, profile_id=OuterRef("pk")
+    )
+    if not profiles.exclude(Exists(muted_by_recipient)).exists():
         raise Skip("the recipient muted it")
 
 
@@ -118,6 +138,15 @@ def _items(delivery, licenses):
 
 def send_email(delivery: Delivery, licenses, connection=None) -> None:
     url = settings.BASE_URL
+    data = delivery.payload.get("data", {})
+    matched = [
+        {
+            **m,
+            "mute_url": url
+            + reverse("notifications:mute", args=[mute_token(delivery, m["profile_id"])]),
+        }
+        for m in delivery.payload.get("matched", [])
+    ]
     context = {
         "delivery": delivery,
         "items": _items(delivery, licenses),
@@ -125,6 +154,10 @@ def send_email(delivery: Delivery, licenses, connection=None) -> None:
         "source": delivery.profile or delivery.reminder,
         "base_url": url,
         "mute_url": url + reverse("notifications:mute", args=[mute_token(delivery)]),
+        "alert_subject": wording.subject_of(delivery.event, data),
+        "sentences": wording.sentences(delivery.event, data),
+        "link": wording.link(delivery.event, data, url, licenses),
+        "matched": matched,
     }
     subject = render_to_string("notifications/email/subject.txt", context).strip()
     text = render_to_string("notifications/email/message.txt", context)

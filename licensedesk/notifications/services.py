@@ -10,7 +10,7 @@ from licensedesk import access
 from licensedesk.audit.services import record
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.licenses.models import License
-from licensedesk.notifications import events
+from licensedesk.notifications import events, wording
 from licensedesk.notifications.deliveries import new_delivery, recipients_of_profile
 from licensedesk.notifications.models import Delivery, NotificationProfile, ProfileLead
 from licensedesk.notifications.validation import clean_emails, clean_lead_times, clean_webhook_url
@@ -44,7 +44,8 @@ def profiles_for(event: str, lic):
 
 
 def fan_out(payload: dict) -> int:
-    """Deliveries for one event: every matching profile's recipients and webhook."""
+    """Deliveries for one event: one email per recipient, however many of the matching
+    profiles name them (it says which profiles and why), and each profile's webhook."""
     lic = License.objects.filter(pk=payload["license_id"]).first()
     if lic is None or lic.organization_id != payload["organization_id"]:
         return 0  # gone, or changed hands: tell nobody
@@ -54,35 +55,49 @@ def fan_out(payload: dict) -> int:
         "data": payload.get("data", {}),
         "at": payload.get("at"),
     }
+    emails: dict[str, dict] = {}  # by address, as the recipient reads it: one email each
     new = []
-    with transaction.atomic():
-        for profile in profiles_for(event, lic):
-            if profile.email_enabled:
-                for email, user in recipients_of_profile(profile):
-                    if user is not None and not access.user_can_see_license(user, lic.pk):
-                        continue
-                    new.append(
-                        new_delivery(
-                            lic.organization_id,
-                            event,
-                            "email",
-                            email,
-                            body,
-                            profile=profile,
-                            user=user,
-                        )
-                    )
-            if profile.webhook_url:
-                new.append(
-                    new_delivery(
-                        lic.organization_id,
-                        event,
-                        "webhook",
-                        profile.webhook_url,
-                        body,
-                        profile=profile,
-                    )
+    for profile in profiles_for(event, lic):
+        if profile.email_enabled:
+            matched = {
+                "profile_id": profile.pk,
+                "profile": profile.name,
+                "why": wording.why_it_matched(profile, lic),
+            }
+            for email, user in recipients_of_profile(profile):
+                if user is not None and not access.user_can_see_license(user, lic.pk):
+                    continue
+                recipient = emails.setdefault(
+                    email.lower(), {"email": email, "user": None, "profiles": [], "matched": []}
                 )
+                recipient["user"] = recipient["user"] or user
+                if profile not in recipient["profiles"]:
+                    recipient["profiles"].append(profile)
+                    recipient["matched"].append(matched)
+        if profile.webhook_url:
+            new.append(
+                new_delivery(
+                    lic.organization_id,
+                    event,
+                    "webhook",
+                    profile.webhook_url,
+                    body,
+                    profile=profile,
+                )
+            )
+    for recipient in emails.values():
+        new.append(
+            new_delivery(
+                lic.organization_id,
+                event,
+                "email",
+                recipient["email"],
+                {**body, "matched": recipient["matched"]},
+                profile=recipient["profiles"][0],
+                user=recipient["user"],
+            )
+        )
+    with transaction.atomic():
         Delivery.objects.bulk_create(new)
     return len(new)
 

@@ -48,9 +48,13 @@ def test_a_critical_installation_is_emailed_once_to_each_recipient(world, health
         "desk@northwind.example",
         world.license_admin.email,
     ]
-    assert "Installation critical" in mail.outbox[0].subject + mail.outbox[0].body
-    assert "installation: vms01.harbour.example" in mail.outbox[0].body
-    assert "host disk 99% full" in mail.outbox[0].body
+    message = mail.outbox[0]
+    assert message.subject == "Installation critical: vms01 · licensedesk"
+    assert "The installation “vms01” is Critical since 2025-03-01 12:06 UTC." in message.body
+    assert "Why: host disk 99% full." in message.body
+    inst_url = f"http://testserver/installations/{health.installation_id}/"
+    assert f"Open the installation: {inst_url}" in message.body
+    assert "['" not in message.body and "reasons:" not in message.body
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
 
     alerts.send_alerts(T0 + timedelta(hours=1))

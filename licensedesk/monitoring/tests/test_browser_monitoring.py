@@ -100,7 +100,7 @@ def test_monitor_an_installation_until_it_goes_offline(
     screenshot("installations-list")
     row.locator("a").first.click()
     expect(page.locator(".page-head .badge")).to_have_text("Offline")
-    expect(page.get_by_text("Why offline: no report for more than 180 s")).to_be_visible()
+    expect(page.get_by_text("Why offline: no report for more than 3 minutes")).to_be_visible()
     screenshot("installation-detail")
     assert Health.objects.get().state == State.OFFLINE
 

@@ -39,7 +39,7 @@ def test_it_goes_offline_after_three_intervals_of_silence(inst):
     health = Health.objects.get(installation=inst)
     assert health.state == State.OFFLINE
     assert health.state_since == T0 + timedelta(seconds=181)
-    assert health.reasons == ["no report for more than 180 s"]
+    assert health.reasons == ["no report for more than 3 minutes (3 report intervals of 1 minute)"]
     change = StateChange.objects.filter(installation=inst).first()
     assert (change.from_state, change.to_state) == (State.HEALTHY, State.OFFLINE)
 
@@ -62,6 +62,9 @@ def test_the_company_interval_and_count_apply(world, inst):
     thresholds.forget_thresholds(world.org.pk)  # as the thresholds page does
     assert offline.detect_offline(T0 + timedelta(seconds=599)) == 0
     assert offline.detect_offline(T0 + timedelta(seconds=601)) == 1
+    assert Health.objects.get(installation=inst).reasons == [
+        "no report for more than 10 minutes (2 report intervals of 5 minutes)"
+    ]
 
 
 def test_each_company_uses_its_own_limits(world, inst):

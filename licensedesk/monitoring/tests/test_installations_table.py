@@ -32,7 +32,9 @@ def test_a_row_shows_and_escapes_what_the_installation_reported(login, world):
     html = login(world.license_admin).get("/installations/").content.decode()
 
     assert '<span class="badge state critical">Critical</span>' in html
-    assert f'<a href="/installations/{inst.pk}/">vms&lt;01&gt;</a>' in html
+    # the name the partner knows, with the host it reports as beside it
+    assert f'<a href="/installations/{inst.pk}/">fallback-host</a>' in html
+    assert '<small class="muted">reports as vms&lt;01&gt;</small>' in html
     assert '<td data-label="Customer">Harbour &lt;Hotel&gt;</td>' in html
     assert f'<a href="/licenses/{lic.code}/"><code>{lic.code}</code></a>' in html
     assert '<td data-label="Version">25.1 &amp; more</td>' in html

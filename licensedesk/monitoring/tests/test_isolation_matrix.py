@@ -8,7 +8,7 @@ import pytest
 
 from licensedesk.licenses.models import LicenseGrant
 from licensedesk.monitoring import alerts
-from licensedesk.monitoring.models import Health
+from licensedesk.monitoring.models import Health, Maintenance
 from licensedesk.monitoring.tests.helpers import T0, ingest, installation, monitored, schema
 from licensedesk.notifications import events
 from licensedesk.notifications.tests.helpers import profile
@@ -35,6 +35,8 @@ def writes(inst):
     return [
         f"/installations/{inst.pk}/monitoring/enable/",
         f"/installations/{inst.pk}/monitoring/disable/",
+        f"/installations/{inst.pk}/maintenance/",
+        f"/installations/{inst.pk}/maintenance/end/",
         f"/installations/add/{inst.license.code}/",
     ]
 
@@ -48,10 +50,19 @@ def token_url(inst):
     return f"/api/v1/installations/{inst.pk}/monitoring-token"
 
 
+def maintenance_url(inst):
+    return f"/api/v1/installations/{inst.pk}/maintenance"
+
+
+def snooze(client, inst):
+    return client.put(maintenance_url(inst), {"snooze": "1d"}, content_type="application/json")
+
+
 def unchanged(inst):
     health = Health.objects.get(installation=inst)
     assert health.enabled and health.token_digest
     assert inst.license.installations.count() == 1
+    assert not Maintenance.objects.exists()
 
 
 @pytest.mark.parametrize("who", STRANGERS)
@@ -61,7 +72,7 @@ def test_strangers_get_404_on_every_page(world, login, target, who):
     for url in reads(target):
         assert client.get(url).status_code == 404, url
     for url in writes(target):
-        assert client.post(url, {"hostname": "sneaky"}).status_code == 404, url
+        assert client.post(url, {"hostname": "sneaky", "snooze": "1d"}).status_code == 404, url
     unchanged(target)
     assert Health.objects.get(installation=target).token_digest == digest
 
@@ -73,6 +84,8 @@ def test_strangers_get_404_on_every_endpoint(world, api, target, who):
         assert client.get(url).status_code == 404, url
     assert client.post(token_url(target)).status_code == 404
     assert client.delete(token_url(target)).status_code == 404
+    assert snooze(client, target).status_code == 404
+    assert client.delete(maintenance_url(target)).status_code == 404
     unchanged(target)
 
 
@@ -95,12 +108,14 @@ def test_a_user_without_a_license_role_gets_403(world, login, api, target):
     for url in reads(target):
         assert web.get(url).status_code == 403, url
     for url in writes(target):
-        assert web.post(url, {"hostname": "sneaky"}).status_code == 403, url
+        assert web.post(url, {"hostname": "sneaky", "snooze": "1d"}).status_code == 403, url
     client = api(world.no_role)
     for url in ["/api/v1/installations", *api_reads(target)]:
         assert client.get(url).status_code == 403, url
     assert client.post(token_url(target)).status_code == 403
     assert client.delete(token_url(target)).status_code == 403
+    assert snooze(client, target).status_code == 403
+    assert client.delete(maintenance_url(target)).status_code == 403
     unchanged(target)
 
 
@@ -116,6 +131,10 @@ def test_a_granted_license_user_sees_and_manages_it(world, login, api, target):
         assert client.get(url).status_code == 200, url
     assert client.get("/api/v1/installations").json()["count"] == 1
     assert client.post(token_url(target)).status_code == 201
+    assert snooze(client, target).status_code == 200
+    assert web.post(f"/installations/{target.pk}/maintenance/end/").status_code == 302
+    assert web.post(f"/installations/{target.pk}/maintenance/", {"snooze": "1d"}).status_code == 302
+    assert Maintenance.objects.get(installation=target).created_by == world.license_user
     assert web.post(f"/installations/{target.pk}/monitoring/disable/").status_code == 302
 
 

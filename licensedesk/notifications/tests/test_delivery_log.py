@@ -81,3 +81,12 @@ def test_a_license_user_sees_and_retries_only_their_reminders_deliveries(world, 
     assert [d["id"] for d in client.get("/api/v1/deliveries").json()["items"]] == [mine.pk]
     assert client.post(f"/api/v1/deliveries/{failed.pk}/retry").status_code == 404
     assert client.post(f"/api/v1/deliveries/{mine.pk}/retry").status_code == 200
+
+
+def test_the_heading_says_whose_deliveries_are_listed(world, login, failed):
+    admin = login(world.license_admin).get("/notifications/deliveries/").content.decode()
+    assert "Every notification sent for your company" in admin
+    mine = login(world.license_user).get("/notifications/deliveries/").content.decode()
+    assert "Every notification sent for your company" not in mine
+    assert "The emails of your own Care reminders" in mine
+    assert "desk@northwind.example" not in mine  # the profile's delivery is not theirs
