@@ -16,7 +16,7 @@ from licensedesk.accounts import queries as user_queries
 from licensedesk.care import overview as care_overview
 from licensedesk.care.status import today
 from licensedesk.licenses.queries import start_of_day
-from licensedesk.monitoring.models import SEVERITY, State
+from licensedesk.monitoring.models import SEVERITY, Health, State
 
 FEW = 5  # rows in each short list (next Care endings, worst installations, recent activity)
 PROBLEM_STATES = (State.CRITICAL, State.OFFLINE, State.ATTENTION)  # worst first
@@ -124,7 +124,7 @@ def care_figures(user, on: date) -> dict:
 
 def installation_figures(user) -> dict:
     """How many installations are Critical, Offline, in Attention and Pending now, and the
-    worst few (the order of the Installations page)."""
+    worst few (the order of the Installations page; a tie in time goes by id)."""
     health = access.health_visible_to(user)
     shown = (*PROBLEM_STATES, State.PENDING)
     counts = dict(
@@ -133,16 +133,20 @@ def installation_figures(user) -> dict:
         .annotate(n=Count("*"))
         .order_by()
     )
+    worst_first = ("severity", F("last_report_at").desc(nulls_last=True))
+    # The few are picked on the Health row's own columns, which a License User's grants
+    # reach through indexes alone; the names are joined for those few only. Rows reported
+    # at the same instant keep the installation's id order, not its name's.
+    few = (
+        health.filter(severity__in=[SEVERITY[state] for state in PROBLEM_STATES])
+        .order_by(*worst_first, "installation_id")
+        .values("pk")[:FEW]
+    )
     worst = [
         row.installation
-        for row in health.filter(severity__in=[SEVERITY[state] for state in PROBLEM_STATES])
+        for row in Health.objects.filter(pk__in=few)
         .select_related("installation", "installation__license__customer")
-        .order_by(
-            "severity",
-            F("last_report_at").desc(nulls_last=True),
-            "installation__hostname",
-            "installation_id",
-        )[:FEW]
+        .order_by(*worst_first, "installation_id")
     ]
     figures = {
         state: Figure(

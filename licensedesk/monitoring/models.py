@@ -22,6 +22,9 @@ class Installation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["license", "uuid"], name="installation_unique")
         ]
+        # A License User's installations, found from her grants through this index alone
+        # (the unique one above would read each installation's row for its id).
+        indexes = [models.Index(fields=["license", "id"], name="installation_license_id_idx")]
 
     def __str__(self):
         return self.hostname or str(self.uuid)

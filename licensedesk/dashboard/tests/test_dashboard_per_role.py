@@ -3,7 +3,9 @@ never another company's data."""
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from licensedesk.dashboard.overview import dashboard_for
+from licensedesk.dashboard.overview import FEW, dashboard_for
+from licensedesk.dashboard.tests.conftest import add_installation
+from licensedesk.monitoring.models import State
 
 
 def numbers(board) -> dict:
@@ -106,6 +108,28 @@ def test_the_worst_installations_come_first_with_their_names(world, ours):
     worst = dashboard_for(world.license_admin).installations["worst"]
     assert [i.health.state for i in worst] == ["critical", "offline", "attention"]
     assert [i.hostname for i in worst] == ["vms-critical-0", "vms-offline-0", "vms-attention-0"]
+
+
+def test_of_many_critical_installations_the_latest_reported_come_first(world, ours, theirs):
+    granted, other = ours.granted[0], ours.licenses[1]
+    for n in range(FEW + 1):  # the License User's, newest first, all newer than the mix
+        add_installation(granted, State.CRITICAL, f"granted-{n}", minutes_ago=(n + 1) / 2)
+    add_installation(other, State.CRITICAL, "not-granted", minutes_ago=0)
+    latest_granted = [f"granted-{n}" for n in range(FEW)]
+    admin_worst = dashboard_for(world.license_admin).installations["worst"]
+    assert [i.hostname for i in admin_worst] == ["not-granted", *latest_granted[: FEW - 1]]
+    user_worst = dashboard_for(world.license_user).installations["worst"]
+    assert [i.hostname for i in user_worst] == latest_granted
+
+
+def test_recent_activations_are_the_newest_of_the_licenses_the_user_may_see(world, ours, theirs):
+    granted, other = ours.granted[0], ours.licenses[1]
+    mine = [add_installation(granted, None, f"granted-{n}") for n in range(FEW + 1)]
+    newest_other = add_installation(other, None, "not-granted")
+    activity = dashboard_for(world.license_user).activity["activations"]
+    assert [a.installation for a in activity] == mine[::-1][:FEW]
+    activity = dashboard_for(world.license_admin).activity["activations"]
+    assert activity[0].installation == newest_other
 
 
 def test_the_next_care_endings_are_in_date_order_from_today(world, ours):
