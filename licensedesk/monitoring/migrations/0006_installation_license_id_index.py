@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('licenses', '0004_care_start_and_devices_index'),
-        ('monitoring', '0004_installation_moves_here'),
+        ('monitoring', '0005_maintenance_window'),
     ]
 
     operations = [
