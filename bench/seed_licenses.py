@@ -343,15 +343,12 @@ def steps(with_search_documents=True):
 
 
 # What `licenses.search.document` makes of each license, for ASCII text: SLC, product and
-# version as the list shows them, customer, description, group names by name.
+# version as the list shows them, customer, description.
 SEARCH_DOCUMENTS = """
     UPDATE licenses_license l SET search_document = lower(concat_ws(' ',
         l.code, p.name, v.name,
         (SELECT c.name FROM customers_customer c WHERE c.id = l.customer_id),
-        NULLIF(l.description, ''),
-        (SELECT string_agg(g.name, ' ' ORDER BY g.name, g.id)
-         FROM license_groups_membership m JOIN license_groups_licensegroup g ON g.id = m.group_id
-         WHERE m.license_id = l.id)))
+        NULLIF(l.description, '')))
     FROM catalog_product p, catalog_productversion v
     WHERE p.id = l.product_id AND v.id = l.version_id
 """

@@ -9,8 +9,8 @@ from licensedesk.audit.services import record
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.core.inserts import insert_from
 from licensedesk.groups.models import LicenseGroup, Membership
-from licensedesk.licenses import codes, search
-from licensedesk.licenses.models import License, LicenseGrant
+from licensedesk.licenses import codes
+from licensedesk.licenses.models import LicenseGrant
 
 MAX_LICENSES_PER_CHANGE = 200_000
 CHUNK = 5_000  # keeps IN (…) lists and inserts within every database's limits
@@ -156,7 +156,6 @@ def create_group(user, *, name, description="", slcs=(), request=None):
     added = sum(_add(group, visible.filter(code__in=chunk)) for chunk in _chunks(slcs))
     if added != len(slcs):
         raise _unknown_licenses()
-    search.refresh(License.objects.filter(memberships__group=group))
     record("group.create", request=request, actor=user, target=group, changes={"licenses": added})
     return group
 
@@ -200,9 +199,6 @@ def update_group(
         group.save(update_fields=["name", "description", "updated_at"])
     added = _add_ids(group, user, add_ids - remove_ids)
     removed = _remove(group, remove_ids) if remove_ids else 0
-    if "name" in changes:  # every license in the group shows the new name
-        search.refresh(License.objects.filter(memberships__group=group))
-    search.refresh_ids(add_ids | remove_ids)
     if added:
         changes["licenses_added"] = added
     if removed:
@@ -216,9 +212,7 @@ def update_group(
 def add_licenses(user, group, *, ids=(), slcs=(), request=None) -> int:
     require_edit(user, group)
     group = _locked(group)
-    wanted = visible_license_ids(user, ids=ids, slcs=slcs)
-    added = _add_ids(group, user, wanted)
-    search.refresh_ids(wanted)
+    added = _add_ids(group, user, visible_license_ids(user, ids=ids, slcs=slcs))
     if added:
         record(
             "group.update",
@@ -235,7 +229,6 @@ def remove_license(user, group, license_id, request=None) -> int:
     require_edit(user, group)
     group = _locked(group)
     removed = _remove(group, visible_license_ids(user, ids=[license_id]))
-    search.refresh_ids([license_id])
     if removed:
         record(
             "group.update",
@@ -252,9 +245,7 @@ def delete_group(user, group, request=None) -> None:
     """Delete a group; its licenses are untouched."""
     require_edit(user, group)
     record("group.delete", request=request, actor=user, target=group)
-    members = list(Membership.objects.filter(group=group).values_list("license_id", flat=True))
     group.delete()
-    search.refresh_ids(members)
 
 
 @transaction.atomic
@@ -316,7 +307,6 @@ def set_license_groups(user, lic, group_ids, request=None) -> None:
         [Membership(group_id=pk, license=lic) for pk in wanted - current],
         ignore_conflicts=True,
     )
-    search.refresh_ids([lic.pk])
     if wanted != current:
         record(
             "license.groups",

@@ -16,9 +16,9 @@ from licensedesk.licenses.queries import find_licenses, search_of, with_list_det
 class Listing:
     """The licenses `user` may see, narrowed and ordered by `params` (`find_licenses`)."""
 
-    def __init__(self, user, params):
+    def __init__(self, user, params, groups=None):
         self.user = user
-        self.licenses = find_licenses(user, params)
+        self.licenses = find_licenses(user, params, groups)
         # Few enough matches to count them all, in the pass that sorts them: a License
         # User's (at most their grants), a search's. A License Admin's whole list is counted
         # apart, up to a cap (LicensePaginator), so that its page is read in index order.

@@ -22,14 +22,25 @@ ORDERINGS = {
 DEFAULT_ORDERING = "-registered"
 
 
-def find_licenses(user, params):
+def find_licenses(user, params, groups=None):
     """The licenses `user` may see, narrowed by `params` (a dict or QueryDict): search (every
     word somewhere in what the list shows, `search.matching`), customer (an id, or "none" for
     Unspecified), product (a code or id), care_status, care_ends_from and care_ends_until
     (dates; until excluded), group (an id), ordering (a key of ORDERINGS, optionally
-    prefixed with "-")."""
-    licenses = search.matching(_filtered(user, params), search_of(params))
+    prefixed with "-"). `groups`: the company's groups (with pk and name), if the caller
+    has them already (the Licenses page loads them for its menu), so a search needn't ask."""
+    licenses = _filtered(user, params)
+    words = search_of(params)
+    if words:
+        if groups is None:
+            groups = access.groups_visible_to(user).values_list("pk", "name")
+        licenses = search.matching(licenses, words, _pairs(groups))
     return licenses.order_by(*ordering_of(params.get("ordering")))
+
+
+def _pairs(groups):
+    """(pk, name) of groups given as models, menu choices or value lists."""
+    return [(g.pk, g.name) if hasattr(g, "pk") else tuple(g) for g in groups]
 
 
 def _filtered(user, params):

@@ -1,15 +1,17 @@
-"""Searching licenses by what the list shows of them. Each license keeps a search document:
-its SLC, product and version as displayed, customer, description and group names, folded
-(`folded`). A search matches a license when every one of its words is in the document, so
-"Corporate 2025 R2" or "Olaf radiology" match across fields.
+"""Searching licenses by what the list shows of them: a search matches a license when each
+of its words is somewhere in the license's SLC, product and version as displayed, customer,
+description or group names, so "Corporate 2025 R2" or "Olaf radiology" match across fields.
 
-The document is kept by the code that writes what it holds: every service that changes a
-license's customer or description, a customer's name, a group's name or licenses, or the
-catalog's names calls `refresh` for the licenses it touched, in the same transaction."""
+Each license keeps a search document of its own texts (all but its groups), folded
+(`folded`), which PostgreSQL looks words up in with a trigram index. It is kept by the code
+that writes what it holds: every service that changes a license's customer or description, a
+customer's name, or the catalog's names calls `refresh` for the licenses it touched, in the
+same transaction. Group names are matched through the memberships instead: a group of
+10,000 licenses, made or renamed, would otherwise rewrite 10,000 documents."""
 
 import unicodedata
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from licensedesk.groups.models import Membership
 from licensedesk.licenses.models import License
@@ -34,16 +36,25 @@ def words_of(search) -> list[str]:
     return list(dict.fromkeys(folded(search).split()))[:MAX_WORDS]
 
 
-def matching(licenses: QuerySet, search) -> QuerySet:
-    """The licenses of `licenses` whose document holds every word of `search`."""
+def matching(licenses: QuerySet, search, groups) -> QuerySet:
+    """The licenses of `licenses` that every word of `search` matches, in their document or
+    in the name of one of their `groups` ((id, name) of the groups the words may name: the
+    company's). Only the words that name a group are looked for among memberships: the
+    others stay conditions on the document alone, which its index answers."""
+    named = [(pk, folded(name)) for pk, name in groups]
     for word in words_of(search):
-        licenses = licenses.filter(search_document__contains=word)
+        condition = Q(search_document__contains=word)
+        in_groups = [pk for pk, name in named if word in name]
+        if in_groups:
+            members = Membership.objects.filter(license_id=OuterRef("pk"), group_id__in=in_groups)
+            condition |= Q(Exists(members))
+        licenses = licenses.filter(condition)
     return licenses
 
 
-def document(code, product, version, customer, description, groups=()) -> str:
+def document(code, product, version, customer, description) -> str:
     """The search document of a license: its texts as the list shows them, folded."""
-    return folded(" ".join(filter(None, [code, product, version, customer, description, *groups])))
+    return folded(" ".join(filter(None, [code, product, version, customer, description])))
 
 
 def refresh(licenses: QuerySet) -> int:
@@ -64,10 +75,6 @@ def refresh_ids(ids) -> int:
 
 
 def _refresh_ids(ids: list[int]) -> int:
-    groups: dict[int, list[str]] = {}
-    memberships = Membership.objects.filter(license_id__in=ids).order_by("group__name", "group_id")
-    for license_id, name in memberships.values_list("license_id", "group__name"):
-        groups.setdefault(license_id, []).append(name)
     stale = []
     texts = License.objects.filter(pk__in=ids).values_list(
         "pk",
@@ -79,7 +86,7 @@ def _refresh_ids(ids: list[int]) -> int:
         "search_document",
     )
     for pk, code, product, version, customer, description, current in texts:
-        new = document(code, product, version, customer, description, groups.get(pk, ()))
+        new = document(code, product, version, customer, description)
         if new != current:
             stale.append(License(pk=pk, search_document=new))
     License.objects.bulk_update(stale, ["search_document"], batch_size=500)

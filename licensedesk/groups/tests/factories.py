@@ -1,7 +1,6 @@
 """Helpers to make license groups in tests (licenses come from the licenses factories)."""
 
 from licensedesk.groups.models import LicenseGroup, Membership
-from licensedesk.licenses import search
 from licensedesk.licenses.tests.factories import customer, registered
 
 __all__ = ["customer", "group", "registered"]
@@ -13,7 +12,6 @@ def group(org, name="Harbour sites", *, by=None, description="", licenses=()) ->
         organization=org, name=name, description=description, created_by=by
     )
     Membership.objects.bulk_create([Membership(group=made, license=lic) for lic in licenses])
-    search.refresh_ids([lic.pk for lic in licenses])
     return made
 
 
