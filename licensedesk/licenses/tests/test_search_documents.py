@@ -81,11 +81,11 @@ def test_removing_a_customer(world, hotel, lic, fresh):
 def test_creating_renaming_and_deleting_a_group(world, lic, fresh):
     made = groups.create_group(world.license_admin, name="Region Nord", slcs=[lic.code])
     assert finds(world.license_admin, "nord lobby") == {lic.code}
-    groups.update_group(world.license_admin, made, name="Region Syd")
-    assert finds(world.license_admin, "syd lobby") == {lic.code}
+    groups.update_group(world.license_admin, made, name="Region South")
+    assert finds(world.license_admin, "south lobby") == {lic.code}
     assert finds(world.license_admin, "nord") == set()
     groups.delete_group(world.license_admin, made)
-    assert finds(world.license_admin, "syd") == set()
+    assert finds(world.license_admin, "south") == set()
 
 
 def test_adding_and_removing_a_groups_licenses(world, lic, fresh):
@@ -109,10 +109,10 @@ def test_replacing_a_groups_licenses_by_the_api(api, world, lic, fresh):
 
 
 def test_ticking_a_licenses_groups(world, lic, fresh):
-    nord, syd = group(world.org, "Region Nord"), group(world.org, "Region Syd")
-    groups.set_license_groups(world.license_admin, lic, [nord.pk, syd.pk])
-    assert finds(world.license_admin, "nord syd") == {lic.code}
-    groups.set_license_groups(world.license_admin, lic, [syd.pk])
+    nord, south = group(world.org, "Region Nord"), group(world.org, "Region South")
+    groups.set_license_groups(world.license_admin, lic, [nord.pk, south.pk])
+    assert finds(world.license_admin, "nord south") == {lic.code}
+    groups.set_license_groups(world.license_admin, lic, [south.pk])
     assert finds(world.license_admin, "nord") == set()
 
 
