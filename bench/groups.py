@@ -137,9 +137,20 @@ def seed(reseed: bool) -> Organization:
             "ORDER BY id LIMIT %s",
             [user.pk, org.pk, USER_GRANTS],
         )
+    refresh_search_documents(org)
+    with connection.cursor() as cur:
         cur.execute("ANALYZE")
     print(f"seeded {N_LICENSES:,} licenses in {time.perf_counter() - started:.1f} s")
     return org
+
+
+def refresh_search_documents(org):
+    """Each license's search document, as the application keeps it (if this code has them)."""
+    try:
+        from licensedesk.licenses import search
+    except ImportError:  # code from before search documents
+        return
+    search.refresh(License.objects.filter(organization=org))
 
 
 def measure(call, reps, before=None, after=None):

@@ -16,10 +16,14 @@ first, so it can be run again. What it makes:
   user@northwind.example (License User with 2,000 grants), 20 more License Users of
   Northwind with 2,000 grants each, and one License Admin per other company;
 * 5,000 customers of Northwind, 5 of every other company;
+* 20 license groups of Northwind ("Region Aarhus" … "Region Toronto"), 4,000 licenses each
+  (every license of Northwind but a fifth is in one of them);
 * 1,000,000 registered licenses, 100,000 of them Northwind's (every tenth id, so they are
   spread over the table as they would be in real life), codes in the real SLC format
   (M01-C01-251-0042-7K3QF9), Care ends spread over "none / expired / ending / active",
-  descriptions on 70% of them, customer "Unspecified" on 5% (Northwind) or 10% (others).
+  descriptions on 70% of them, customer "Unspecified" on 5% (Northwind) or 10% (others);
+* each license's search document (`licenses.search`), filled here in SQL: the seed's text
+  is plain ASCII, which `lower()` folds as the application's Python does.
 """
 
 import os
@@ -41,6 +45,7 @@ BIG_CUSTOMERS = 5_000
 OTHER_CUSTOMERS = 5
 GRANTS_PER_USER = 2_000
 EXTRA_LICENSE_USERS = 20
+N_GROUPS = 20
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # licensedesk.licenses.codes.ALPHABET
 
 # r(k): a deterministic pseudo-random non-negative int for row i, stream k.
@@ -109,6 +114,8 @@ def pick(values, k: int) -> str:
 
 
 TABLES = [
+    "license_groups_membership",
+    "license_groups_licensegroup",
     "licenses_licensegrant",
     "licenses_license_addons",
     "care_careperiod",
@@ -124,7 +131,7 @@ TABLES = [
 ]
 
 
-def steps():
+def steps(with_search_documents=True):
     yield "empty the tables", [f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"]
 
     products = [(code, name, "edition") for code, name in EDITIONS]
@@ -297,6 +304,24 @@ def steps():
     )
     assert GRANTS_PER_USER == (N_LICENSES // 10) // 50
 
+    # Groups: Northwind's license i is in group 1 + (i / 10) % 25 if that is 20 or less.
+    yield (
+        "groups",
+        [
+            f"""
+            INSERT INTO license_groups_licensegroup (id, organization_id, name, description,
+                created_by_id, created_at, updated_at)
+            SELECT g, 1, 'Region ' || ({sql_array(CITIES)})[g], '', 1, now(), now()
+            FROM generate_series(1, {N_GROUPS}) AS g
+            """,
+            f"""
+            INSERT INTO license_groups_membership (group_id, license_id, added_at)
+            SELECT 1 + (l.id / 10) % 25, l.id, now() FROM licenses_license l
+            WHERE l.organization_id = 1 AND 1 + (l.id / 10) % 25 <= {N_GROUPS}
+            """,
+        ],
+    )
+
     yield (
         "identity sequences",
         [
@@ -308,9 +333,25 @@ def steps():
                 "accounts_user",
                 "customers_customer",
                 "licenses_license",
+                "license_groups_licensegroup",
             ]
         ],
     )
+
+    if with_search_documents:  # not in a database migrated by code from before them
+        yield "search documents", [SEARCH_DOCUMENTS]
+
+
+# What `licenses.search.document` makes of each license, for ASCII text: SLC, product and
+# version as the list shows them, customer, description.
+SEARCH_DOCUMENTS = """
+    UPDATE licenses_license l SET search_document = lower(concat_ws(' ',
+        l.code, p.name, v.name,
+        (SELECT c.name FROM customers_customer c WHERE c.id = l.customer_id),
+        NULLIF(l.description, '')))
+    FROM catalog_product p, catalog_productversion v
+    WHERE p.id = l.product_id AND v.id = l.version_id
+"""
 
 
 def secondary_indexes(cursor, table):
@@ -338,7 +379,11 @@ def main():
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
         try:
-            for title, statements in steps():
+            cursor.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_name = 'licenses_license' "
+                "AND column_name = 'search_document'"
+            )
+            for title, statements in steps(cursor.fetchone() is not None):
                 t = time.perf_counter()
                 with connection.cursor() as c:
                     c.execute("BEGIN")

@@ -6,6 +6,7 @@ from licensedesk import access
 from licensedesk.audit.services import record
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.customers.models import Customer
+from licensedesk.licenses import search
 
 
 def clean_name(name) -> str:
@@ -70,6 +71,7 @@ def rename_customer(user, customer: Customer, name, request=None) -> Customer:
     if old != name:
         customer.name = name
         customer.save(update_fields=["name"])
+        search.refresh(customer.licenses.all())
         record(
             "customer.rename",
             request=request,
@@ -84,7 +86,9 @@ def rename_customer(user, customer: Customer, name, request=None) -> Customer:
 def delete_customer(user, customer: Customer, request=None) -> int:
     """Remove a customer; its licenses become Unspecified. Returns how many were."""
     _require_admin(user)
+    licenses = list(customer.licenses.values_list("pk", flat=True))
     moved = customer.licenses.update(customer=None)
+    search.refresh_ids(licenses)
     record(
         "customer.delete",
         request=request,

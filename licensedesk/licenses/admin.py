@@ -4,7 +4,7 @@ from django.contrib import admin
 from licensedesk.audit.admin import AuditedModelAdmin
 from licensedesk.care.models import CareLevel, CarePeriod
 from licensedesk.care.services import add_period
-from licensedesk.licenses import codes, issuing
+from licensedesk.licenses import codes, issuing, search
 from licensedesk.licenses.models import License, LicenseGrant
 
 
@@ -98,6 +98,7 @@ class LicenseAdmin(AuditedModelAdmin):
                 issuing.issuer(), obj.product.code, obj.version.code, obj.sequence
             )
         super().save_model(request, obj, form, change)
+        search.refresh_ids([obj.pk])
         if not change and form.cleaned_data.get("care_level"):
             add_period(obj, form.cleaned_data["care_level"], form.cleaned_data["care_ends_on"])
 

@@ -151,7 +151,9 @@ def list_licenses(
     group: str = "",
     ordering: str = "",
 ):
-    """Licenses you may see. `customer` is an id or `none` (Unspecified); `care_status` is
+    """Licenses you may see. `search` finds the licenses that each of its words matches
+    somewhere: SLC, product and version, customer, description or a group's name (any
+    case, accents forgiven). `customer` is an id or `none` (Unspecified); `care_status` is
     active, ending, expired, upcoming (not started yet) or none; `group` a license group id;
     `ordering` one of slc, product, customer, care_end, devices, registered (prefix `-` to
     reverse)."""

@@ -9,7 +9,7 @@ from django.db.models import Max
 from licensedesk.care.services import add_period
 from licensedesk.catalog.models import Product, ProductVersion
 from licensedesk.core.errors import ServiceError
-from licensedesk.licenses import codes
+from licensedesk.licenses import codes, search
 from licensedesk.licenses.models import License
 
 MAX_DEVICES = 1_000_000
@@ -72,4 +72,5 @@ def issue(
         if care is not None:
             add_period(lic, care[0], care[1])
         issued.append(lic)
+    search.refresh_ids([lic.pk for lic in issued])
     return issued

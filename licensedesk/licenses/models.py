@@ -54,6 +54,8 @@ class License(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     registered_at = models.DateTimeField(null=True, blank=True)
+    # What a search looks in (`licenses.search`): kept by the services that write its parts.
+    search_document = models.TextField(blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -61,8 +63,7 @@ class License(models.Model):
             models.Index(fields=["organization", "code"]),
             models.Index(fields=["organization", "care_ends_on"]),
             models.Index(fields=["organization", "-registered_at"]),
-            # A search finds a customer's or a product's licenses from these indexes alone
-            # (queries._matching_ids), without a visit to the table.
+            # A customer's or a product's licenses, newest first, from the index alone.
             models.Index(
                 fields=["organization", "customer", "registered_at", "id"],
                 name="license_org_customer_idx",

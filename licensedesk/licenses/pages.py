@@ -3,31 +3,22 @@ of it (product, version, customer, groups): for the Licenses page, the customer 
 pages and the API's lists."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Window
+from django.db.models import Count, Window
 from django.utils.functional import cached_property
 
 from licensedesk import access
 from licensedesk.accounts.models import Role
 from licensedesk.api.pagination import MAX_OFFSET
 from licensedesk.core.ids import parse_id
-from licensedesk.licenses.queries import (
-    find_licenses,
-    search_of,
-    search_parts,
-    sort_of,
-    sorted_by,
-    with_list_details,
-)
+from licensedesk.licenses.queries import find_licenses, search_of, with_list_details
 
 
 class Listing:
     """The licenses `user` may see, narrowed and ordered by `params` (`find_licenses`)."""
 
-    def __init__(self, user, params, products=None):
+    def __init__(self, user, params, groups=None):
         self.user = user
-        self.licenses = find_licenses(user, params, products)
-        self.sort = sort_of(params.get("ordering"))
-        self.parts = search_parts(user, params, products)
+        self.licenses = find_licenses(user, params, groups)
         # Few enough matches to count them all, in the pass that sorts them: a License
         # User's (at most their grants), a search's. A License Admin's whole list is counted
         # apart, up to a cap (LicensePaginator), so that its page is read in index order.
@@ -42,8 +33,6 @@ class Listing:
         None for a License Admin's whole list, or past the end, where it is not known."""
         if not self.counted_whole:
             return self.rows(start, stop), None
-        if self.parts:
-            return self._rows_and_total_of_parts(start, stop)
         counted = self.licenses.annotate(total=Window(Count("*")))
         # Filtering on the window makes Django count in a subquery and sort outside it: with
         # ORDER BY and LIMIT beside the count, PostgreSQL walks the licenses in index order
@@ -52,20 +41,6 @@ class Listing:
         if not found:
             return [], (0 if start == 0 else None)
         return self._rows([pk for pk, _ in found]), found[0][1]
-
-    def _rows_and_total_of_parts(self, start, stop):
-        """A License Admin's search: its matches and their sort key from the union of its
-        parts (`queries.search_parts`), counted in one query and cut in another."""
-        field, desc = self.sort
-        first, *rest = [
-            part.order_by().annotate(key=F(field)).values_list("pk", "key") for part in self.parts
-        ]
-        matches = first.union(*rest)  # a license two columns match, once
-        total = matches.count()
-        if start >= total:
-            return [], total
-        page = matches.order_by(*sorted_by("key", desc, "pk"))[start:stop]
-        return self._rows([pk for pk, _ in page]), total
 
     def _rows(self, ids) -> list:
         """The licenses `ids` (a page of this listing) with product, version and customer

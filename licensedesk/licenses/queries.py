@@ -7,11 +7,10 @@ from django.db.models import F, OrderBy, Prefetch, Q
 from django.utils import timezone
 
 from licensedesk import access
-from licensedesk.accounts.models import Role
 from licensedesk.care import status as care_status
-from licensedesk.catalog.models import Product
 from licensedesk.core.ids import parse_id
 from licensedesk.groups.models import LicenseGroup
+from licensedesk.licenses import search
 
 ORDERINGS = {
     "slc": "code",
@@ -24,31 +23,26 @@ ORDERINGS = {
 DEFAULT_ORDERING = "-registered"
 
 
-def find_licenses(user, params, products=None):
-    """The licenses `user` may see, narrowed by `params` (a dict or QueryDict): search,
-    customer (an id, or "none" for Unspecified), product (a code or id), care_status,
-    care_ends_from and care_ends_until, registered_from and registered_until (dates; until
-    excluded), group (an id), ordering (a key
-    of ORDERINGS, optionally prefixed with "-"). `products`: the catalog, if the caller has
-    it already (the Licenses page loads it for its menu), so a search needn't ask for it."""
+def find_licenses(user, params, groups=None):
+    """The licenses `user` may see, narrowed by `params` (a dict or QueryDict): search (every
+    word somewhere in what the list shows, `search.matching`), customer (an id, or "none" for
+    Unspecified), product (a code or id), care_status, care_ends_from and care_ends_until,
+    registered_from and registered_until (dates; until excluded), group (an id), ordering (a
+    key of ORDERINGS, optionally prefixed with "-"). `groups`: the company's groups (with pk
+    and name), if the caller has them already (the Licenses page loads them for its menu), so
+    a search needn't ask."""
     licenses = _filtered(user, params)
-    search = search_of(params)
-    if search:
-        licenses = licenses.filter(pk__in=_matching_ids(user, search, products))
+    words = search_of(params)
+    if words:
+        if groups is None:
+            groups = access.groups_visible_to(user).values_list("pk", "name")
+        licenses = search.matching(licenses, words, _pairs(groups))
     return licenses.order_by(*ordering_of(params.get("ordering")))
 
 
-def search_parts(user, params, products=None) -> list | None:
-    """A License Admin's search as one query per searched column (`_search_conditions`),
-    each with every other condition: their union is `find_licenses`'s listing, read from each
-    column's index without looking every match up again by id (`pages.Listing`). None
-    without a search, or for a License User, whose matches are looked for among their
-    grants in one query."""
-    search = search_of(params)
-    if not search or user.role != Role.LICENSE_ADMIN:
-        return None
-    licenses = _filtered(user, params)
-    return [licenses.filter(condition) for condition in _search_conditions(search, products)]
+def _pairs(groups):
+    """(pk, name) of groups given as models, menu choices or value lists."""
+    return [(g.pk, g.name) if hasattr(g, "pk") else tuple(g) for g in groups]
 
 
 def _filtered(user, params):
@@ -124,37 +118,6 @@ def start_of_day(day: date) -> datetime:
     """Midnight starting `day` in the site's time zone: a bound the registration-time index
     can use (a cast of every row to a date could not)."""
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _search_conditions(search, catalog=None) -> list[Q]:
-    """What a search matches: the SLC, the description, the customer's name, the product's
-    name, one condition per column, so that each can use its own (trigram) index instead of
-    one OR that reads every license of the company."""
-    conditions = [
-        Q(code__icontains=search),
-        Q(description__icontains=search),
-        Q(customer__name__icontains=search),
-    ]
-    # The catalog is a handful of products: matched first, so that PostgreSQL knows how many
-    # licenses the search finds by product (none, often) instead of guessing.
-    if catalog is None:
-        products = list(Product.objects.filter(name__icontains=search).values_list("pk", flat=True))
-    else:
-        wanted = search.casefold()
-        products = [p.pk for p in catalog if wanted in p.name.casefold()]
-    if products:
-        conditions.append(Q(product__in=products))
-    return conditions
-
-
-def _matching_ids(user, search, catalog=None):
-    """Ids of the licenses `user` may see that `search` matches: the union of one query per
-    searched column (`_search_conditions`)."""
-    visible = access.licenses_visible_to(user).order_by()
-    first, *rest = (
-        visible.filter(condition).values("pk") for condition in _search_conditions(search, catalog)
-    )
-    return first.union(*rest, all=True)
 
 
 def sort_of(key) -> tuple[str, bool]:

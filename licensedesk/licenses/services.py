@@ -10,7 +10,7 @@ from licensedesk.core import ratelimit
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.customers.services import customer_for, get_or_create_customer
 from licensedesk.groups.models import Membership
-from licensedesk.licenses import codes
+from licensedesk.licenses import codes, search
 from licensedesk.licenses.models import License, LicenseGrant
 from licensedesk.notifications import events
 from licensedesk.notifications.services import emit
@@ -150,6 +150,7 @@ def _register(user, code, customer_id, new_customer, description, group_ids, req
     )
     if group_ids:
         _add_to_groups(user, lic, group_ids)
+    search.refresh_ids([lic.pk])
     emit(events.LICENSE_REGISTERED, lic, {"registered_by": user.email})
     return lic
 
@@ -189,6 +190,7 @@ def update_license(user, lic: License, data: dict, request=None) -> License:
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changes:
         lic.save(update_fields=["customer", "description"])
+        search.refresh_ids([lic.pk])
         record("license.update", request=request, actor=user, target=lic, changes=changes)
     return lic
 

@@ -29,7 +29,7 @@ def _visible_license(request, code):
 @access.license_role_required
 def license_list(request):
     menus = menus_for(request.user, chosen_customer=request.GET.get("customer"))
-    listing = pages.Listing(request.user, request.GET, products=menus.products)
+    listing = pages.Listing(request.user, request.GET, groups=menus.groups)
     size = parse_id(request.GET.get("size"))
     paginator = pages.LicensePaginator(listing, size if size in PAGE_SIZES else 50)
     page = paginator.get_page(request.GET.get("page"))

@@ -11,7 +11,7 @@ from licensedesk.catalog.models import Product, ProductVersion
 from licensedesk.core.tests.browser import log_in
 from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup
-from licensedesk.licenses import issuing
+from licensedesk.licenses import issuing, search
 from licensedesk.licenses.models import License
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,6 +29,7 @@ def registered(org, customer=None, description="") -> License:
     lic.organization, lic.customer, lic.description = org, customer, description
     lic.registered_at = timezone.now()
     lic.save()
+    search.refresh_ids([lic.pk])  # as the services keep it
     return lic
 
 

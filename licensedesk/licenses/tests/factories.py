@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from licensedesk.catalog.models import Product, ProductVersion
 from licensedesk.customers.models import Customer
-from licensedesk.licenses import issuing
+from licensedesk.licenses import issuing, search
 from licensedesk.licenses.models import License, LicenseGrant
 
 
@@ -62,6 +62,7 @@ def registered(
     if care_ends_on is not None:
         lic.care_level, lic.care_ends_on = care_level, care_ends_on
     lic.save()
+    search.refresh_ids([lic.pk])
     for user in grant_to:
         LicenseGrant.objects.create(license=lic, user=user)
     return lic

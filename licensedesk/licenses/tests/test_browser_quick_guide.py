@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from licensedesk.catalog.models import Product, ProductVersion
 from licensedesk.core.tests.browser import log_in
 from licensedesk.customers.models import Customer
-from licensedesk.licenses import issuing
+from licensedesk.licenses import issuing, search
 from licensedesk.licenses.models import License, LicenseGrant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,6 +31,7 @@ def make_license(partner=None, org=None, customer=None, description="") -> Licen
         lic.organization, lic.customer, lic.description = org, customer, description
         lic.registered_at = timezone.now()
         lic.save()
+        search.refresh_ids([lic.pk])  # as the services keep it
     return lic
 
 

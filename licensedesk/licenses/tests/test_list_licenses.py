@@ -369,10 +369,9 @@ def test_a_search_that_matches_nothing_answers_in_one_query_on_licenses(login, a
         "search=Harbour&ordering=-slc",
     ],
 )
-def test_an_admins_search_read_in_parts_lists_what_the_query_finds(login, api, world, query):
-    # A License Admin's search page is the union of one query per searched column, each with
-    # its sort keys: it must list exactly, and in the order, what find_licenses finds; a
-    # license found by two columns once.
+def test_an_admins_search_pages_list_what_the_query_finds(login, api, world, query):
+    # A License Admin's search pages, counted in the pass that sorts them, must list exactly,
+    # and in the order, what find_licenses finds; a license two fields match once.
     from django.http import QueryDict
 
     from licensedesk.licenses.queries import find_licenses
