@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.accounts import queries as user_queries
@@ -142,19 +143,38 @@ def installation_figures(user) -> dict:
         .order_by(*worst_first, "installation_id")
         .values("pk")[:FEW]
     )
+    now = timezone.now()
     worst = [
         row.installation
         for row in Health.objects.filter(pk__in=few)
-        .select_related("installation", "installation__license__customer")
+        .select_related(
+            "installation", "installation__license__customer", "installation__maintenance"
+        )
         .order_by(*worst_first, "installation_id")
     ]
+    for installation in worst:
+        window = getattr(installation, "maintenance", None)
+        installation.paused_until = window.ends_at if window and window.is_on(now) else None
+    # A technician's maintenance window pauses an installation's alerts: say whose, and until
+    # when (one more than shown tells that there are more).
+    paused = list(
+        access.installations_visible_to(user)
+        .filter(maintenance__starts_at__lte=now, maintenance__ends_at__gt=now)
+        .select_related("maintenance", "license__customer")
+        .order_by("maintenance__ends_at", "pk")[: FEW + 1]
+    )
     figures = {
         state: Figure(
             counts.get(state, 0), State(state).label, link("monitoring:list", state=state), state
         )
         for state in shown
     }
-    return {"states": figures, "worst": worst}
+    return {
+        "states": figures,
+        "worst": worst,
+        "paused": paused[:FEW],
+        "more_paused": len(paused) > FEW,
+    }
 
 
 def recent_activity(user) -> dict:
