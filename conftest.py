@@ -87,19 +87,9 @@ def login():
 def backoffice():
     """backoffice(staff) -> a test client in the back office: the staff member's session has
     passed the second factor, as the back office requires."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from licensedesk.core.testing import backoffice_client
 
-    def make(user) -> Client:
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="app", confirmed=True)
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
-
-    return make
+    return backoffice_client
 
 
 class ApiClient(Client):

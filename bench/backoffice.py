@@ -26,29 +26,21 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from inprocess import allow_test_client  # noqa: E402
 
 from licensedesk.accounts.models import Organization, User  # noqa: E402
+from licensedesk.core.testing import backoffice_client  # noqa: E402
 from licensedesk.licenses.models import License  # noqa: E402
 
 LIST = "/backoffice/licenses/license/"
 
 
-def staff_client() -> Client:
+def staff_client():
     staff = User.objects.filter(email="bench-staff@vendor.example").first()
     if staff is None:
         staff = User.objects.create_superuser(email="bench-staff@vendor.example", password=None)
-    device, _ = TOTPDevice.objects.get_or_create(user=staff, name="bench", confirmed=True)
-    client = Client()
-    client.force_login(staff)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return backoffice_client(staff)
 
 
 def scenarios():

@@ -21,6 +21,22 @@ def needs_postgresql(why: str = "row-level concurrency needs PostgreSQL") -> Non
         pytest.skip(why)
 
 
+def backoffice_client(user):
+    """A test client in the back office: `user`'s session has passed the second factor
+    (a confirmed TOTP device), as the back office requires. For tests and bench/."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="app", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 def race(work, count: int, timeout: float = 120) -> list:
     """Run work(i) for i in range(count) in real threads, released together by a barrier,
     each with its own database connection. Returns what each returned, or the exception it

@@ -17,6 +17,7 @@ from licensedesk.accounts import queries as user_queries
 from licensedesk.care import overview as care_overview
 from licensedesk.care.status import today
 from licensedesk.licenses.queries import start_of_day
+from licensedesk.monitoring import maintenance
 from licensedesk.monitoring.models import SEVERITY, Health, State
 
 FEW = 5  # rows in each short list (next Care endings, worst installations, recent activity)
@@ -159,7 +160,7 @@ def installation_figures(user) -> dict:
     # when (one more than shown tells that there are more).
     paused = list(
         access.installations_visible_to(user)
-        .filter(maintenance__starts_at__lte=now, maintenance__ends_at__gt=now)
+        .filter(maintenance.in_maintenance_q(now, installation_path=""))
         .select_related("maintenance", "license__customer")
         .order_by("maintenance__ends_at", "pk")[: FEW + 1]
     )
