@@ -36,6 +36,7 @@ from licensedesk.accounts.api import router as accounts_router  # noqa: E402
 from licensedesk.activation.api import router as activation_router  # noqa: E402
 from licensedesk.audit.api import router as audit_router  # noqa: E402
 from licensedesk.customers.api import router as customers_router  # noqa: E402
+from licensedesk.exports.api import router as exports_router  # noqa: E402
 from licensedesk.groups.api import router as groups_router  # noqa: E402
 from licensedesk.licenses.api import router as licenses_router  # noqa: E402
 from licensedesk.monitoring.api import router as monitoring_router  # noqa: E402
@@ -44,6 +45,7 @@ from licensedesk.notifications.api import router as notifications_router  # noqa
 api.add_router("/", monitoring_router)
 api.add_router("/", activation_router)  # then online activations: fewer routes to walk past
 api.add_router("/", accounts_router)
+api.add_router("/", exports_router)  # before the lists: `licenses/export` is no SLC
 api.add_router("/audit-events", audit_router)
 api.add_router("/customers", customers_router)
 api.add_router("/licenses", licenses_router)
