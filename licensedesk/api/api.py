@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from licensedesk.api import openapi, problems
 from licensedesk.api.auth import ActiveSessionAuth, TokenAuth
 from licensedesk.api.parser import JsonParser
+from licensedesk.exports import api as exports_api
 from licensedesk.monitoring import intake
 
 
@@ -14,6 +15,7 @@ class API(NinjaAPI):
             path_prefix = self.get_root_path(path_params or {})
         schema = openapi.Document(self, path_prefix)
         intake.document(schema)
+        exports_api.document(schema)
         return openapi.finish(schema)
 
 

@@ -21,23 +21,27 @@ from licensedesk.monitoring import export as installation_export
 router = Router(tags=["exports"])
 
 Format = Literal["csv", "xlsx", "json"]
+ROW_SCHEMAS: dict[str, dict] = {}  # the object of a JSON export's row, by component name
 
 
 def documented(table: formats.Table, row_name: str) -> dict:
-    """`openapi_extra` of an export: its three answers and the object of a JSON row."""
+    """`openapi_extra` of an export: its three answers (the object of a JSON row is a
+    component, added by `document`)."""
+    ROW_SCHEMAS[row_name] = formats.json_schema(table, row_name)
     content = {
         "text/csv": {"schema": {"type": "string", "description": "CSV, header first."}},
         formats.CONTENT_TYPES[formats.XLSX]: {"schema": {"type": "string", "format": "binary"}},
         formats.CONTENT_TYPES[formats.JSON]: {
-            "schema": {
-                "type": "array",
-                "items": {"$ref": f"#/$defs/{row_name}"},
-                "$defs": {row_name: formats.json_schema(table, row_name)},
-            }
+            "schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{row_name}"}}
         },
     }
     answer = {"description": "The file, as an attachment (docs/formats.md).", "content": content}
     return {"responses": {"200": answer}}
+
+
+def document(schema: dict) -> None:
+    """Add the exports' row objects to the API's OpenAPI `schema` (licensedesk/api/api.py)."""
+    schema["components"]["schemas"].update(ROW_SCHEMAS)
 
 
 def _license_role(request):
