@@ -1,9 +1,10 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Q, Window
 
 from licensedesk import access
 from licensedesk.api.pagination import MAX_OFFSET
 from licensedesk.core.ids import parse_id
+from licensedesk.exports import chunks
 from licensedesk.monitoring.models import State
 
 
@@ -31,14 +32,22 @@ def find_installations(user, params):
             | Q(license__code__icontains=search)
             | Q(license__customer__name__icontains=search)
         )
+    return installations.order_by(*chunks.ordering(order_keys(params)))
+
+
+def order_keys(params) -> tuple[chunks.Key, ...]:
+    """The Installations page's order: by host name, or "worst first" (the default)."""
     if params.get("ordering") == "hostname":
-        return installations.order_by("hostname", "id")
-    return installations.order_by(
-        F("health__severity").asc(nulls_last=True),
-        F("health__last_report_at").desc(nulls_last=True),
-        "hostname",
-        "id",
-    )
+        return HOSTNAME_ORDER
+    return WORST_FIRST
+
+
+HOSTNAME_ORDER = (chunks.Key("hostname"), chunks.Key("id"))
+WORST_FIRST = (
+    chunks.Key("health__severity", nullable=True),
+    chunks.Key("health__last_report_at", desc=True, nullable=True, nulls_last=True),
+    *HOSTNAME_ORDER,
+)
 
 
 FILTERS = ("state", "customer", "group", "search")

@@ -13,7 +13,16 @@ from licensedesk.audit.services import record
 from licensedesk.core import secrets_flash
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers.queries import chosen_customer
-from licensedesk.monitoring import explain, installations, maintenance, queries, tokens, uptime
+from licensedesk.exports import formats
+from licensedesk.monitoring import (
+    explain,
+    export,
+    installations,
+    maintenance,
+    queries,
+    tokens,
+    uptime,
+)
 from licensedesk.monitoring.models import State, StateChange, Thresholds
 from licensedesk.monitoring.thresholds import (
     forget_thresholds,
@@ -55,6 +64,12 @@ def installation_list(request):
             "groups": access.groups_visible_to(request.user).only("id", "name"),
         },
     )
+
+
+@access.license_role_required
+def installation_export(request):
+    """The installations the page lists with its filters, in its order (`?format=…`)."""
+    return formats.download(request, export.TABLE)
 
 
 def _chart(segments, since, until, width=720):
