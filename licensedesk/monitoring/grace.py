@@ -132,7 +132,7 @@ def _fire_ending(health: Health, due: dict[int, int], now) -> int:
         )
         locked.installation = health.installation
         data = data_of(locked)
-        data["hours_left"] = int((health.grace_ends_at - now).total_seconds() // 3600)
+        data["hours_left"] = round((health.grace_ends_at - now).total_seconds() / 3600)
         emit(
             events.GRACE_ENDING,
             health.installation.license,

@@ -38,7 +38,7 @@ def hours_ahead(hours) -> str:
     """ "in 3 days", "in 20 hours", "within the hour": how soon, as people say it."""
     hours = max(0, int(hours or 0))
     if hours >= 48:
-        return f"in {hours // 24} days"
+        return f"in {round(hours / 24)} days"
     if hours >= 1:
         return f"in {_count(hours, 'hour', 'hours')}"
     return "within the hour"
