@@ -108,8 +108,10 @@ def _fire_ending(health: Health, due: dict[int, int], now) -> int:
         )
         if locked is None:
             return 0  # another worker has it, or a report moved the period meanwhile
+        # The same period: this end, or a later one told before (an end only moves later
+        # when a new period starts; one that moves earlier, a clock put right, is the same).
         fired = GraceFiring.objects.filter(
-            installation_id=health.installation_id, grace_ends_at=health.grace_ends_at
+            installation_id=health.installation_id, grace_ends_at__gte=health.grace_ends_at
         ).values_list("profile_id", "lead_days")
         # A lead this near, or a nearer one, already told this profile about this period.
         told = {}
