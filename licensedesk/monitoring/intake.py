@@ -144,7 +144,7 @@ def document(schema: dict) -> None:
                 "The optional `licenses` object counts the installation's device licenses by "
                 "state (activated, in grace, grace expired, not licensed), the earliest end of "
                 "a grace period and the changes allowed without activation; inconsistent "
-                "counts are a 422 (docs/formats.md, \"Device licenses in a status report\")."
+                'counts are a 422 (docs/formats.md, "Device licenses in a status report").'
             ),
             "tags": ["installations"],
             "parameters": [
