@@ -286,3 +286,13 @@ def test_a_second_scan_at_the_same_time_tells_nothing_more(site, ops):
     site.report(END - timedelta(days=7), expired=1, used=10)
     grace.send_grace_alerts(END - timedelta(days=7))
     assert grace.send_grace_alerts(END - timedelta(days=7)) == 0
+
+
+def test_the_delivery_log_shows_grace_alerts_to_the_company_only(site, ops, world, login):
+    site.report(T0, in_grace=0, expired=3)
+    site.alerts(T0)
+    ours = login(world.license_admin).get("/notifications/deliveries/").content.decode()
+    assert events.LABELS[events.GRACE_EXPIRED] in ours
+    for stranger in (world.outsider, world.outsider_user):
+        theirs = login(stranger).get("/notifications/deliveries/").content.decode()
+        assert events.LABELS[events.GRACE_EXPIRED] not in theirs
