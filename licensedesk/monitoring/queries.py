@@ -1,16 +1,19 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Window
+from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.api.pagination import MAX_OFFSET
 from licensedesk.core.ids import parse_id
 from licensedesk.exports import chunks
+from licensedesk.monitoring import device_licenses
 from licensedesk.monitoring.models import State
 
 
 def find_installations(user, params):
-    """Installations the user may see, with their health, filtered by state, customer, group
-    and search; "worst first" (the default) puts Critical and Offline on top."""
+    """Installations the user may see, with their health, filtered by state, device licenses
+    (`devices`: device_licenses.FILTERS), customer, group and search; "worst first" (the
+    default) puts Critical and Offline on top."""
     installations = access.installations_visible_to(user).select_related(
         "license", "license__customer", "license__product", "health", "maintenance"
     )
@@ -19,6 +22,9 @@ def find_installations(user, params):
         installations = installations.filter(health__isnull=True)
     elif state in State.values:
         installations = installations.filter(health__state=state)
+    devices = device_licenses.filter_q(str(params.get("devices") or ""), timezone.now())
+    if devices is not None:
+        installations = installations.filter(devices)
     customer = parse_id(params.get("customer"))
     if customer:
         installations = installations.filter(license__customer_id=customer)
@@ -50,7 +56,7 @@ WORST_FIRST = (
 )
 
 
-FILTERS = ("state", "customer", "group", "search")
+FILTERS = ("state", "devices", "customer", "group", "search")
 
 
 def page_of_installations(user, params, number, per_page: int):

@@ -15,6 +15,7 @@ from licensedesk.core.errors import ServiceError
 from licensedesk.customers.queries import chosen_customer
 from licensedesk.exports import formats
 from licensedesk.monitoring import (
+    device_licenses,
     explain,
     export,
     installations,
@@ -58,6 +59,7 @@ def installation_list(request):
             "page": page,
             "params": request.GET,
             "states": State.choices,
+            "device_filters": device_licenses.FILTERS.items(),
             "counts": {state: counts.get(state, 0) for state in State.values},
             "cards": [(value, label, counts.get(value, 0)) for value, label in State.choices],
             "customers": chosen_customer(request.user, request.GET.get("customer")),
@@ -98,6 +100,7 @@ def installation_detail(request, installation_id):
         # The configured address, as on the `--server` line beside it and in every email:
         # the host this page was opened under may not be one the installation can reach.
         "report_url": f"{settings.BASE_URL}/api/v1/installations/{installation.pk}/status",
+        "licenses": device_licenses.DeviceLicenses.of(health, now),
     }
     thresholds = thresholds_for(installation.license.organization_id)
     context["reporting"] = explain.reporting(thresholds)

@@ -108,6 +108,7 @@ class ProfileOut(Schema):
     customer_ids: list[int]
     events: list[str]
     lead_times: list[int]
+    grace_lead_days: list[int]
     user_ids: list[int]
     extra_emails: list[str]
     email_enabled: bool
@@ -137,6 +138,7 @@ class ProfileIn(Schema):
     customer_ids: list[Id] = Field(default_factory=list, max_length=1000)
     events: list[str] = Field(max_length=20)
     lead_times: list[int] = Field(default_factory=lambda: [90, 30, 7, 0], max_length=20)
+    grace_lead_days: list[int] = Field(default_factory=lambda: [7, 1], max_length=10)
     user_ids: list[Id] = Field(default_factory=list, max_length=1000)
     extra_emails: list[str] = Field(default_factory=list, max_length=50)
     email_enabled: bool = True
@@ -153,6 +155,7 @@ class ProfilePatch(Schema):
     customer_ids: list[Id] | None = Field(None, max_length=1000)
     events: list[str] | None = Field(None, max_length=20)
     lead_times: list[int] | None = Field(None, max_length=20)
+    grace_lead_days: list[int] | None = Field(None, max_length=10)
     user_ids: list[Id] | None = Field(None, max_length=1000)
     extra_emails: list[str] | None = Field(None, max_length=50)
     email_enabled: bool | None = None

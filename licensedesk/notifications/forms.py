@@ -32,6 +32,12 @@ class ProfileForm(ServiceFormMixin, Form):
         label="Care ending: days before",
         help_text="Comma-separated; 0 is the day Care ends.",
     )
+    grace_lead_days = forms.CharField(
+        required=False,
+        initial="7, 1",
+        label="Grace ending: days before",
+        help_text="Comma-separated, 1 to 90: before devices in grace stop recording.",
+    )
     user_ids = forms.TypedMultipleChoiceField(
         coerce=int, required=False, label="Users", widget=forms.CheckboxSelectMultiple
     )
@@ -59,6 +65,9 @@ class ProfileForm(ServiceFormMixin, Form):
         data["lead_times"] = [
             p for p in data["lead_times"].replace(",", " ").split() if p
         ] or events.DEFAULT_LEAD_TIMES
+        data["grace_lead_days"] = [
+            p for p in data["grace_lead_days"].replace(",", " ").split() if p
+        ] or events.DEFAULT_GRACE_LEAD_DAYS
         return data
 
     @classmethod
@@ -71,6 +80,7 @@ class ProfileForm(ServiceFormMixin, Form):
             "customer_ids": list(profile.customers.values_list("pk", flat=True)),
             "events": profile.events,
             "lead_times": ", ".join(str(d) for d in profile.lead_times),
+            "grace_lead_days": ", ".join(str(d) for d in profile.grace_lead_days),
             "user_ids": list(profile.users.values_list("pk", flat=True)),
             "extra_emails": "\n".join(profile.extra_emails),
             "email_enabled": profile.email_enabled,

@@ -3,6 +3,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from licensedesk.notifications import events
+
+
+def default_grace_lead_days():
+    return list(events.DEFAULT_GRACE_LEAD_DAYS)
+
 
 class NotificationProfile(models.Model):
     """Who hears about which events, for which licenses, through which channels."""
@@ -22,6 +28,8 @@ class NotificationProfile(models.Model):
     customers = models.ManyToManyField("customers.Customer", blank=True, related_name="+")
     events = models.JSONField(default=list)
     lead_times = models.JSONField(default=list, blank=True)
+    # Days before a grace period ends that "Grace ending" fires (monitoring/grace.py).
+    grace_lead_days = models.JSONField(default=default_grace_lead_days, blank=True)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     extra_emails = models.JSONField(default=list, blank=True)
     email_enabled = models.BooleanField(default=True)
