@@ -212,6 +212,24 @@ def can_manage_customers(user) -> bool:
     return is_license_admin(user)
 
 
+def can_import_licenses(user) -> bool:
+    """Imports register and change licenses for the whole company: License Admins only."""
+    return is_license_admin(user)
+
+
+def license_imports_of(user) -> QuerySet:
+    """The importer's own uploaded spreadsheets, until they expire (an hour)."""
+    from django.utils import timezone
+
+    from licensedesk.imports.models import LicenseImport
+
+    if not can_import_licenses(user):
+        return LicenseImport.objects.none()
+    return LicenseImport.objects.filter(
+        organization_id=user.organization_id, created_by_id=user.pk, expires_at__gt=timezone.now()
+    )
+
+
 class Forbidden(PermissionDenied):
     """A role without the right: answered 403 and audited (`record_refusal`)."""
 

@@ -32,6 +32,27 @@ def emit(event: str, lic, data: dict | None = None) -> None:
     )
 
 
+def emit_many(event: str, licenses, data: dict | None = None) -> None:
+    """`emit` for many licenses at once (an import), in a few INSERTs."""
+    from licensedesk.outbox.models import Job
+
+    at = timezone.now().isoformat()
+    jobs = [
+        Job(
+            kind="notifications.fanout",
+            payload={
+                "event": event,
+                "license_id": lic.pk,
+                "organization_id": lic.organization_id,
+                "at": at,
+                "data": data or {},
+            },
+        )
+        for lic in licenses
+    ]
+    Job.objects.bulk_create(jobs, batch_size=1000)
+
+
 def profiles_for(event: str, lic):
     """The company's unmuted profiles subscribed to `event` whose scope holds `lic`."""
     profiles = NotificationProfile.objects.filter(organization_id=lic.organization_id, muted=False)
