@@ -83,7 +83,8 @@ def test_it_registers_and_updates_and_leaves_the_rest(world, codes):
     }
     # Customers are matched whatever their case.
     assert after[free[1]]["customer"] == "Harbour Hotel"
-    assert Customer.objects.filter(organization=world.org, name__iexact="harbour hotel").count() == 1
+    hotels = Customer.objects.filter(organization=world.org, name__iexact="harbour hotel")
+    assert hotels.count() == 1
     assert after[ours.code]["description"] == "Lobby and bar"
     assert after[ours.code]["groups"] == ["North"]
     assert after[free[2]]["organization"] is None
