@@ -96,12 +96,5 @@ def import_confirm(request, import_id):
     if not form.is_valid():
         messages.error(request, "Choose how to import.")
         return redirect("imports:detail", import_id=record.pk)
-    record = uploads.confirm(request.user, record, partial=form.cleaned_data["mode"] == "valid")
-    if record.state == LicenseImport.State.DONE:
-        result = record.result
-        messages.success(
-            request,
-            f"Imported {record.filename}: {result['registered']} registered, "
-            f"{result['updated']} updated, {result['unchanged']} unchanged.",
-        )
+    uploads.confirm(request.user, record, partial=form.cleaned_data["mode"] == "valid")
     return redirect("imports:detail", import_id=record.pk)
