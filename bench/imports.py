@@ -16,8 +16,9 @@ in a fresh process (its peak RSS is then the phase's own):
 * import: read, checked again under locks and applied, committed (dry_run=false);
 
 with the wall time, the number of SQL queries (no per-row queries: it does not grow with
-the rows but by a few per 1,000-2,000 rows) and the growth of the peak RSS over the
-process's baseline (Django loaded, connected).
+the rows but by a few per 1,000-2,000 rows), the growth of the peak RSS over the process's
+baseline (Django loaded, connected) and, in another fresh process of the same phase (the
+import on a new file), the tracemalloc peak: the memory the phase's Python objects took.
 """
 
 import argparse
@@ -29,6 +30,7 @@ import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ld_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "licensedesk.settings")
@@ -104,13 +106,15 @@ def make_file(rows: int, fmt: str) -> str:
     return path
 
 
-def phase(name: str, path: str) -> dict:
-    """Run one phase in this process and measure it."""
+def phase(name: str, path: str, memory: bool = False) -> dict:
+    """Run one phase in this process and measure it (`memory`: its tracemalloc peak)."""
     admin = User.objects.get(email=ADMIN_EMAIL)
     connection.ensure_connection()
     with open(path, "rb") as f:
         content = f.read()
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if memory:
+        tracemalloc.start()
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
         if name == "read":
@@ -131,6 +135,9 @@ def phase(name: str, path: str) -> dict:
             report = outcome.report(dry_run=False)
         seconds = time.perf_counter() - start
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - baseline
+    if memory:
+        peak = tracemalloc.get_traced_memory()[1]
+        return {"phase": name, "tracemalloc_peak_mb": round(peak / 2**20, 1)}
     counts = {k: report[k] for k in ("rows", "registered", "updated", "unchanged") if k in report}
     counts["errors"] = len(report.get("errors", []))
     return {
@@ -148,9 +155,10 @@ def main():
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        print(json.dumps(phase(args.phase, args.file)))
+        print(json.dumps(phase(args.phase, args.file, args.memory)))
         return
     from licensedesk.licenses.models import License
 
@@ -158,13 +166,16 @@ def main():
     print(f"database: {total:,} licenses; PostgreSQL {connection.pg_version}")
     path = make_file(args.rows, args.format)
     for name in ("read", "dry run", "import"):
-        out = subprocess.run(
-            [sys.executable, __file__, "--phase", name, "--file", path],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        print(json.dumps(json.loads(out.stdout.strip().splitlines()[-1])))
+        print(json.dumps(run_phase(name, path)))
+    path = make_file(args.rows, args.format)  # new codes: the import registers them again
+    for name in ("read", "dry run", "import"):
+        print(json.dumps(run_phase(name, path, "--memory")))
+
+
+def run_phase(name: str, path: str, *extra: str) -> dict:
+    command = [sys.executable, __file__, "--phase", name, "--file", path, *extra]
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -58,13 +58,17 @@ def read(content: bytes) -> Sheet:
     """The rows of a CSV (UTF-8, comma or semicolon) or XLSX file (its first sheet)."""
     if len(content) > MAX_BYTES:
         raise too_large()
-    if content.startswith(_ZIP_MAGIC):
+    if is_xlsx(content):
         dataset = _load_xlsx(content)
     elif content.startswith(_OLE_MAGIC):
         raise FileProblem("This is an old Excel file (.xls): save it as .xlsx or as CSV UTF-8.")
     else:
         dataset = _load_csv(content)
     return _sheet(dataset)
+
+
+def is_xlsx(content: bytes) -> bool:
+    return content.startswith(_ZIP_MAGIC)
 
 
 def _too_many_rows() -> FileProblem:

@@ -82,6 +82,7 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(
     login, world, free, monkeypatch, run_jobs
 ):
     monkeypatch.setattr(uploads, "BACKGROUND_BYTES", 10)
+    monkeypatch.setattr(uploads, "BACKGROUND_XLSX_BYTES", 10)
     client = login(world.license_admin)
     record = uploaded(client, csv_bytes([[code, "", "Big", "", ""] for code in free]))
     assert record.state == LicenseImport.State.CHECKING
@@ -103,6 +104,7 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(
 
 def test_a_file_the_worker_cannot_read_fails_visibly(login, world, monkeypatch, run_jobs):
     monkeypatch.setattr(uploads, "BACKGROUND_BYTES", 10)
+    monkeypatch.setattr(uploads, "BACKGROUND_XLSX_BYTES", 10)
     client = login(world.license_admin)
     record = uploaded(client, b"name,customer\nx,y\n")
     run_jobs()
