@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
@@ -13,6 +14,7 @@ from licensedesk.audit.services import record
 from licensedesk.care.models import CareReminder
 from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup
+from licensedesk.imports.models import LicenseImport
 from licensedesk.licenses.models import License, LicenseGrant
 from licensedesk.notifications.models import Delivery, NotificationProfile
 
@@ -219,10 +221,6 @@ def can_import_licenses(user) -> bool:
 
 def license_imports_of(user) -> QuerySet:
     """The importer's own uploaded spreadsheets, until they expire (an hour)."""
-    from django.utils import timezone
-
-    from licensedesk.imports.models import LicenseImport
-
     if not can_import_licenses(user):
         return LicenseImport.objects.none()
     return LicenseImport.objects.filter(
