@@ -21,7 +21,7 @@ from licensedesk.core import text
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers.services import clean_name as clean_customer_name
 from licensedesk.groups.models import Membership
-from licensedesk.imports.reading import Sheet
+from licensedesk.imports.reading import COLUMNS, Sheet
 from licensedesk.licenses import codes
 from licensedesk.licenses.models import License, LicenseGrant
 from licensedesk.licenses.services import UNAVAILABLE, clean_description
@@ -141,8 +141,6 @@ def check(user, sheet: Sheet, progress=None) -> Plan:
 
 
 def _column_order(column: str) -> int:
-    from licensedesk.imports.reading import COLUMNS
-
     return COLUMNS.index(column) if column in COLUMNS else len(COLUMNS)
 
 
