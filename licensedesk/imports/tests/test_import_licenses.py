@@ -138,6 +138,18 @@ def test_a_column_missing_from_the_file_keeps_what_is_there(world, codes):
     assert after["visible_to"] == [world.license_user.email]
 
 
+def test_names_and_addresses_are_matched_whatever_their_case(world, codes):
+    free, _ = codes
+    LicenseGroup.objects.create(organization=world.org, name="North")
+    email = world.license_user.email.upper()
+    run(world.license_admin, csv_bytes([[free[0], "HARBOUR hotel", "", "north; NORTH", email]]))
+    after = state([free[0]])[free[0]]
+    assert after["customer"] == "Harbour Hotel"
+    assert after["groups"] == ["North"]
+    assert after["visible_to"] == [world.license_user.email]
+    assert LicenseGroup.objects.count() == 1
+
+
 def test_xlsx_files_are_read_like_csv(world, codes):
     free, _ = codes
     content = xlsx_bytes([[free[0], "Xlsx Customer", "From Excel", "Sheet group", ""]])
