@@ -11,6 +11,7 @@ from django.utils import timezone
 from licensedesk import access
 from licensedesk.audit.models import AuditEvent
 from licensedesk.audit.services import unsaved
+from licensedesk.catalog.models import Product, ProductVersion
 from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup, Membership
 from licensedesk.imports.checking import Current, Plan, Row
@@ -101,11 +102,12 @@ def _write_licenses(user, rows, plan: Plan, customers: dict) -> None:
         for row in rows
         if row.action == "register" or {"customer", "description"} & row.changes.keys()
     ]
+    # The catalog's names, for the search documents: a few dozen rows.
+    products = dict(Product.objects.values_list("pk", "name"))
+    versions = dict(ProductVersion.objects.values_list("pk", "name"))
     for start in range(0, len(changing), BATCH):
         chunk = changing[start : start + BATCH]
-        licenses = License.objects.select_related("product", "version").in_bulk(
-            [row.license_id for row in chunk]
-        )
+        licenses = License.objects.in_bulk([row.license_id for row in chunk])
         for row in chunk:
             lic, current = licenses[row.license_id], _current(plan, row)
             customer = current.customer
@@ -115,7 +117,11 @@ def _write_licenses(user, rows, plan: Plan, customers: dict) -> None:
             if "description" in row.changes:
                 lic.description = row.description
             lic.search_document = search.document(
-                lic.code, lic.product.name, lic.version.name, customer, lic.description
+                lic.code,
+                products[lic.product_id],
+                versions[lic.version_id],
+                customer,
+                lic.description,
             )
             if row.action == "register":
                 lic.organization_id, lic.registered_by, lic.registered_at = (
