@@ -30,12 +30,13 @@ def _own_import(request, import_id) -> LicenseImport:
 
 def import_start(request):
     _require_importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
     if request.method == "POST" and declared > reading.MAX_BYTES + 64 * 1024:
-        form = UploadForm()
-        form.add_error("file", reading.too_large().message)
-    elif request.method == "POST" and form.is_valid():
+        # Refused on its declared length, the body unread.
+        context = _start_context(UploadForm(), problem=reading.too_large().message)
+        return render(request, "imports/start.html", context, status=413)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             if upload.size > reading.MAX_BYTES:
@@ -47,11 +48,11 @@ def import_start(request):
             form.add_error("file", exc.message)
         else:
             return redirect("imports:detail", import_id=record.pk)
-    return render(
-        request,
-        "imports/start.html",
-        {"form": form, "columns": reading.COLUMNS, "max_rows": reading.MAX_ROWS},
-    )
+    return render(request, "imports/start.html", _start_context(form))
+
+
+def _start_context(form, problem: str = "") -> dict:
+    return {"form": form, "problem": problem, "max_rows": reading.MAX_ROWS}
 
 
 def import_template(request, kind):

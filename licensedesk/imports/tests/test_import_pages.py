@@ -122,6 +122,10 @@ def test_an_unreadable_or_too_large_file_is_a_form_error_and_nothing_is_kept(
     monkeypatch.setattr(reading, "MAX_BYTES", 10)
     r = upload(client, b"slc\n" + b"x" * 7)
     assert "larger than" in r.content.decode()
+    # A body far larger than the limit is refused on its declared length.
+    r = upload(client, b"slc\n" + b"x" * 70_000)
+    assert r.status_code == 413
+    assert "larger than" in r.content.decode()
     assert not LicenseImport.objects.exists()
 
 
