@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
@@ -13,6 +14,7 @@ from licensedesk.audit.services import record
 from licensedesk.care.models import CareReminder
 from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup
+from licensedesk.imports.models import LicenseImport
 from licensedesk.licenses.models import License, LicenseGrant
 from licensedesk.notifications.models import Delivery, NotificationProfile
 
@@ -210,6 +212,20 @@ def can_manage_visibility(user) -> bool:
 def can_manage_customers(user) -> bool:
     """Renaming and removing customers touches licenses the user may not see: admins only."""
     return is_license_admin(user)
+
+
+def can_import_licenses(user) -> bool:
+    """Imports register and change licenses for the whole company: License Admins only."""
+    return is_license_admin(user)
+
+
+def license_imports_of(user) -> QuerySet:
+    """The importer's own uploaded spreadsheets, until they expire (an hour)."""
+    if not can_import_licenses(user):
+        return LicenseImport.objects.none()
+    return LicenseImport.objects.filter(
+        organization_id=user.organization_id, created_by_id=user.pk, expires_at__gt=timezone.now()
+    )
 
 
 class Forbidden(PermissionDenied):

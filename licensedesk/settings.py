@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "licensedesk.activation",
     "licensedesk.notifications",
     "licensedesk.monitoring",
+    "licensedesk.imports",
 ]
 
 MIDDLEWARE = [

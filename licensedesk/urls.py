@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("licensedesk.dashboard.urls")),
     path("accounts/", include("licensedesk.accounts.urls")),
     path("activity/", include("licensedesk.audit.urls")),
+    path("licenses/import/", include("licensedesk.imports.urls")),
     path("licenses/", include("licensedesk.licenses.urls")),
     path("licenses/", include("licensedesk.activation.urls")),
     path(".well-known/jwks.json", jwks_view, name="jwks"),

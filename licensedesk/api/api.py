@@ -40,6 +40,7 @@ from licensedesk.audit.api import router as audit_router  # noqa: E402
 from licensedesk.customers.api import router as customers_router  # noqa: E402
 from licensedesk.exports.api import router as exports_router  # noqa: E402
 from licensedesk.groups.api import router as groups_router  # noqa: E402
+from licensedesk.imports.api import router as imports_router  # noqa: E402
 from licensedesk.licenses.api import router as licenses_router  # noqa: E402
 from licensedesk.monitoring.api import router as monitoring_router  # noqa: E402
 from licensedesk.notifications.api import router as notifications_router  # noqa: E402
@@ -52,4 +53,5 @@ api.add_router("/audit-events", audit_router)
 api.add_router("/customers", customers_router)
 api.add_router("/licenses", licenses_router)
 api.add_router("/license-groups", groups_router)
+api.add_router("/imports", imports_router)
 api.add_router("/", notifications_router)

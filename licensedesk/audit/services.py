@@ -28,11 +28,40 @@ def record(
     request_user = getattr(request, "user", None)
     if actor is None and request_user is not None and request_user.is_authenticated:
         actor = request_user
+    ip = client_ip(request) if request is not None else None
+    agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
+    event = unsaved(
+        action,
+        actor=actor,
+        organization=organization,
+        target=target,
+        target_label=target_label,
+        actor_label=actor_label,
+        changes=changes,
+        ip=ip,
+        agent=agent,
+    )
+    event.save()
+    return event
+
+
+def unsaved(
+    action: str,
+    *,
+    actor=None,
+    organization=None,
+    target=None,
+    target_label: str = "",
+    actor_label: str = "",
+    changes: dict | None = None,
+    ip: str | None = None,
+    agent: str = "",
+) -> AuditEvent:
+    """An audit event not yet written, for changes of many rows at once (`bulk_create`
+    them in the transaction of the change)."""
     if organization is None and actor is not None:
         organization = actor.organization
-    ip = client_ip(request) if request is not None else None
-    agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
-    return AuditEvent.objects.create(
+    return AuditEvent(
         organization=organization,
         actor=actor,
         actor_label=(actor.email if actor is not None else actor_label)[:254],
@@ -42,7 +71,7 @@ def record(
         target_label=(target_label or (str(target) if target is not None else ""))[:254],
         changes=_clean(changes),
         ip_address=ip or None,
-        user_agent=agent,
+        user_agent=(agent or "")[:300],
     )
 
 

@@ -48,6 +48,7 @@ def license_list(request):
             "date_ranges": queries.date_ranges(request.GET),
             "customers": menus.customers,
             "can_grant": can_grant,
+            "can_import": access.can_import_licenses(request.user),
             "groups": menus.groups,
             "editable_groups": editable_groups,
             "license_users": menus.license_users,
