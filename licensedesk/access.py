@@ -5,7 +5,8 @@ without the right is refused (403)."""
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 
 from licensedesk.accounts.models import Role, User
 from licensedesk.audit.models import AuditEvent
@@ -80,6 +81,13 @@ def license_visible_q(
     )
 
 
+def _company(organization_id: int) -> Cast:
+    """A company's id typed as the columns that hold it (bigint), not as a plain number: on
+    PostgreSQL the company's search index (licenses 0007, btree_gin) only compares a bigint
+    with a bigint."""
+    return Cast(Value(organization_id), BigIntegerField())
+
+
 def _never() -> Q:
     return Q(pk__in=[])  # matches nothing, and Django asks the database nothing for it
 
@@ -115,7 +123,7 @@ class _UserFacts:
 
     def same_company(self, organization_path: str) -> Q:
         organization_id = getattr(self.user, "organization_id", None)
-        return Q(**{organization_path: organization_id}) if organization_id else _never()
+        return Q(**{organization_path: _company(organization_id)}) if organization_id else _never()
 
     def granted_as(self, role: str, license_id) -> Q:
         # Built only for a user of that role: for anyone else the query needs no subquery.
@@ -141,7 +149,7 @@ class _LicenseSets(_UserFacts):
         organization_id = getattr(self.user, "organization_id", None)
         if not organization_id:
             return _never()
-        company = License.objects.filter(organization_id=organization_id)
+        company = License.objects.filter(organization_id=_company(organization_id))
         return Q(**{f"{self.field}__in": company})
 
     def granted_as(self, role: str, license_id) -> Q:
