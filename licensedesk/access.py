@@ -139,7 +139,7 @@ class _LicenseSets(_UserFacts):
     these two semi-joins of a table that points at licenses (activations) about as many
     rows as she has there, where the grant looked up per license after joining it made it
     expect a tenth of that and hash every grant instead of reading the newest rows first
-    (docs/benchmarks.md, "Dashboard at scale")."""
+    (docs/benchmarks.md, "Eighth session", Dashboard)."""
 
     def __init__(self, user, field: str):
         super().__init__(user)

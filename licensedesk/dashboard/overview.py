@@ -208,7 +208,8 @@ def recent_activity(user) -> dict:
     # Newest first by id, which grows with time: read backwards along the primary key
     # until enough visible ones are found, where the time of day has no index. The few are
     # picked without joining what they show: joined to their licenses, the visibility rule
-    # is estimated as a tenth of what it is, and every grant hashed (docs/benchmarks.md).
+    # is estimated at a tenth of its size and every grant hashed (docs/benchmarks.md,
+    # "Eighth session").
     newest = access.activations_visible_to(user).order_by("-id").values("pk")[:FEW]
     activations = list(
         Activation.objects.filter(pk__in=newest)
