@@ -25,25 +25,39 @@ def care_windows(user, on: date | None = None) -> dict:
     included) and ended in the last 90 days, of the licenses the user may see: one query,
     read from the (company, Care end) index. Each url lists exactly the licenses counted."""
     on = on or today()
-    day = timedelta(days=1)
-    windows = {
-        "ending_30": (on, on + timedelta(days=30), "care_end"),
-        "ending_90": (on, on + timedelta(days=ENDING_WITHIN_DAYS), "care_end"),
-        "ended_90": (on - timedelta(days=RENEWAL_DAYS), on - day, "-care_end"),
-    }
+    windows = window_bounds(on)
     first = min(w[0] for w in windows.values())
     last = max(w[1] for w in windows.values())
     counts = (
         access.licenses_visible_to(user)
         .filter(care_ends_on__gte=first, care_ends_on__lte=last)
-        .aggregate(
-            **{
-                # The date, not the id: counted from the (company, Care end) index alone.
-                key: Count("care_ends_on", filter=Q(care_ends_on__gte=start, care_ends_on__lte=end))
-                for key, (start, end, _) in windows.items()
-            }
-        )
+        .aggregate(**window_counts(windows))
     )
+    return windows_counted(windows, counts)
+
+
+def window_bounds(on: date) -> dict:
+    """{key: (first day, last day, the list's order)} of the Care windows on `on`."""
+    return {
+        "ending_30": (on, on + timedelta(days=30), "care_end"),
+        "ending_90": (on, on + timedelta(days=ENDING_WITHIN_DAYS), "care_end"),
+        "ended_90": (on - timedelta(days=RENEWAL_DAYS), on - timedelta(days=1), "-care_end"),
+    }
+
+
+def window_counts(windows: dict) -> dict:
+    """The aggregates that count licenses in each of `windows` (`window_bounds`), to pass
+    to `aggregate()`, alone or beside others."""
+    return {
+        # The date, not the id: counted from an index that holds the Care end alone.
+        key: Count("care_ends_on", filter=Q(care_ends_on__gte=start, care_ends_on__lte=end))
+        for key, (start, end, _) in windows.items()
+    }
+
+
+def windows_counted(windows: dict, counts: dict) -> dict:
+    """`care_windows`' answer from the counts of `window_counts`."""
+    day = timedelta(days=1)
     return {
         key: {
             "count": counts[key],

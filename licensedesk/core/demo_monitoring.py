@@ -168,6 +168,7 @@ def _create_stories(admin) -> None:
         health = Health.objects.create(
             installation=installation,
             organization_id=lic.organization_id,
+            license_id=lic.pk,
             token_digest=tokens.digest(f"demo-{uuid.uuid4()}"),
             token_prefix="ldmon_demo",
             enabled=final != State.UNKNOWN,

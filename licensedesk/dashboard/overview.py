@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.accounts import queries as user_queries
+from licensedesk.activation.models import Activation
 from licensedesk.care import overview as care_overview
 from licensedesk.care.status import today
 from licensedesk.licenses.queries import start_of_day
@@ -57,8 +58,9 @@ def dashboard_for(user, on: date | None = None) -> Dashboard:
     on = on or today()
     board = Dashboard()
     if access.has_license_role(user):
-        board.licenses = license_figures(user, on)
-        board.care = care_figures(user, on)
+        counts = license_counts(user, on)
+        board.licenses = license_figures(counts, on)
+        board.care = care_figures(user, counts, on)
         board.installations = installation_figures(user)
         board.activity = recent_activity(user)
     if access.is_company_admin(user):
@@ -66,24 +68,41 @@ def dashboard_for(user, on: date | None = None) -> Dashboard:
     return board
 
 
-def license_figures(user, on: date) -> dict:
-    """Registered, Unspecified (no customer), registered this month; device licenses used of
-    total. Three queries, each answered from its own index on PostgreSQL."""
-    visible = access.licenses_visible_to(user).order_by()
-    totals = visible.aggregate(
-        registered=Count("*"), devices=Sum("device_licenses"), used=Sum("devices_used")
-    )
-    unspecified = visible.filter(customer__isnull=True).count()
+def license_counts(user, on: date) -> dict:
+    """Every count and sum of the licenses tiles and the Care windows, in one pass over the
+    licenses the user may see: a License User's are read once, not once per number; a
+    License Admin's from the company's index that holds these columns
+    (`license_org_figures_idx`)."""
     month = on.replace(day=1)
-    this_month = visible.filter(registered_at__gte=start_of_day(month)).count()
-    devices, used = totals["devices"] or 0, totals["used"] or 0
+    return (
+        access.licenses_visible_to(user)
+        .order_by()
+        .aggregate(
+            registered=Count("*"),
+            devices=Sum("device_licenses"),
+            used=Sum("devices_used"),
+            # Columns the index holds, never NULL where counted (not the id, which it lacks).
+            unspecified=Count("organization", filter=Q(customer__isnull=True)),
+            this_month=Count("registered_at", filter=Q(registered_at__gte=start_of_day(month))),
+            **care_overview.window_counts(care_overview.window_bounds(on)),
+        )
+    )
+
+
+def license_figures(counts: dict, on: date) -> dict:
+    """Registered, Unspecified (no customer), registered this month; device licenses used of
+    total (`license_counts`)."""
+    month = on.replace(day=1)
+    devices, used = counts["devices"] or 0, counts["used"] or 0
     figures = {
-        "registered": Figure(totals["registered"], "registered", link("licenses:list")),
+        "registered": Figure(counts["registered"], "registered", link("licenses:list")),
         "unspecified": Figure(
-            unspecified, "without customer (Unspecified)", link("licenses:list", customer="none")
+            counts["unspecified"],
+            "without customer (Unspecified)",
+            link("licenses:list", customer="none"),
         ),
         "this_month": Figure(
-            this_month,
+            counts["this_month"],
             f"registered since {month:%B} {month.day}",
             link("licenses:list", registered_from=month),
         ),
@@ -97,10 +116,10 @@ def license_figures(user, on: date) -> dict:
     }
 
 
-def care_figures(user, on: date) -> dict:
-    """Care ending within 30 and 90 days, ended in the last 90 (renewal opportunities), and
-    the next few endings by date."""
-    windows = care_overview.care_windows(user, on)
+def care_figures(user, counts: dict, on: date) -> dict:
+    """Care ending within 30 and 90 days, ended in the last 90 (renewal opportunities;
+    counted in `license_counts`), and the next few endings by date."""
+    windows = care_overview.windows_counted(care_overview.window_bounds(on), counts)
     labels = {
         "ending_30": ("Care ends within 30 days", "warn"),
         "ending_90": ("Care ends within 90 days", "warn"),
@@ -196,11 +215,15 @@ def recent_activity(user) -> dict:
         .order_by(F("registered_at").desc(), "-id")[:FEW]
     )
     # Newest first by id, which grows with time: read backwards along the primary key
-    # until enough visible ones are found, where the time of day has no index.
+    # until enough visible ones are found, where the time of day has no index. The few are
+    # picked without joining what they show: joined to their licenses, the visibility rule
+    # is estimated at a tenth of its size and every grant hashed (docs/benchmarks.md,
+    # "Eighth session").
+    newest = access.activations_visible_to(user).order_by("-id").values("pk")[:FEW]
     activations = list(
-        access.activations_visible_to(user)
+        Activation.objects.filter(pk__in=newest)
         .select_related("license", "installation", "created_by")
-        .order_by("-id")[:FEW]
+        .order_by("-id")
     )
     return {
         "registrations": registrations,

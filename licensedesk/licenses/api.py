@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
@@ -14,16 +15,41 @@ router = Router(tags=["licenses"])
 
 
 class LicensePages(Pages):
-    """limit/offset pages of a `pages.Listing`, read as the Licenses page reads its pages;
-    the count is exact (never "more than")."""
+    """limit/offset pages of a `pages.Listing`, read as the Licenses page reads its pages.
+    A search's matches are counted up to COUNT_CAP, or to the end of the page asked for if
+    that is further (`count_capped` then says that more match): a broad search of a large
+    company ("customer 17") is answered without reading every match. Lists without a search
+    are counted exactly."""
+
+    COUNT_CAP = 1_000
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description="How many licenses match. A search counts no further than 1,000 "
+            "matches, or the end of the page asked for if that is further: then "
+            "`count_capped` is true and more licenses match."
+        )
+        count_capped: bool = Field(
+            False, description="True when more licenses match than `count` says."
+        )
 
     def paginate_queryset(self, listing, pagination, request, **params):
         start = pagination.offset
         stop = start + min(pagination.limit, self.max_limit)
+        if listing.searched:
+            cap = max(self.COUNT_CAP, stop)
+            found = listing.count_up_to(cap + 1)
+            rows = listing.rows(start, stop) if found > start else []
+            return {
+                self.items_attribute: rows,
+                "count": min(found, cap),
+                "count_capped": found > cap,
+            }
         found, total = listing.rows_and_total(start, stop)
         if total is None:
             total = self._items_count(listing.licenses)
-        return {self.items_attribute: found, "count": total}
+        return {self.items_attribute: found, "count": total, "count_capped": False}
 
 
 class ProductOut(Schema):

@@ -3,6 +3,9 @@ from django.db import models
 
 from licensedesk.care import status as care_status
 
+# What the Dashboard counts and sums of a company's licenses (dashboard.overview).
+FIGURES = ["device_licenses", "devices_used", "customer", "registered_at", "care_ends_on"]
+
 
 class License(models.Model):
     """A software license code (SLC) issued by the vendor. Invisible to partners until a
@@ -72,12 +75,12 @@ class License(models.Model):
                 fields=["organization", "product", "registered_at", "id", "customer"],
                 name="license_org_product_idx",
             ),
-            # The Dashboard's device licenses used of total, summed from this index alone
+            # The Dashboard's counts and sums of a company's licenses, from this index alone
             # (PostgreSQL; other databases ignore `include`).
             models.Index(
                 fields=["organization"],
-                include=["device_licenses", "devices_used"],
-                name="license_org_devices_idx",
+                include=FIGURES,
+                name="license_org_figures_idx",
             ),
         ]
 

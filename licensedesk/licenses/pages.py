@@ -22,11 +22,17 @@ class Listing:
         # Few enough matches to count them all, in the pass that sorts them: a License
         # User's (at most their grants), a search's. A License Admin's whole list is counted
         # apart, up to a cap (LicensePaginator), so that its page is read in index order.
-        self.counted_whole = user.role == Role.LICENSE_USER or bool(search_of(params))
+        self.searched = bool(search_of(params))
+        self.counted_whole = user.role == Role.LICENSE_USER or self.searched
 
     def rows(self, start: int, stop: int) -> list:
         """Rows start..stop with their list details."""
         return self._rows(self.licenses.values("pk")[start:stop]) if stop > start else []
+
+    def count_up_to(self, limit: int) -> int:
+        """How many match, counted no further than `limit`: the database stops at the
+        `limit`-th match instead of reading every one of a broad search."""
+        return self.licenses.order_by()[:limit].count()
 
     def rows_and_total(self, start: int, stop: int) -> tuple[list, int | None]:
         """Rows start..stop, and how many match in all if the listing is counted whole;

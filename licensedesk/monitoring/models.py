@@ -86,6 +86,12 @@ class Health(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    # The installation's license (which never changes), so that whom the row is visible to
+    # is decided on the row: a License User's Dashboard matches her grants against the
+    # company's rows here, where reaching every installation cost a scan of them all.
+    license = models.ForeignKey(
+        "licenses.License", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     token_digest = models.CharField(max_length=64, null=True, blank=True)
     token_prefix = models.CharField(max_length=16, blank=True)
     enabled = models.BooleanField(default=True)

@@ -33,7 +33,11 @@ def issue_token(user, installation, request=None) -> str:
     now = timezone.now()
     health, created = Health.objects.select_for_update().get_or_create(
         installation=installation,
-        defaults={"organization_id": installation.license.organization_id, "state_since": now},
+        defaults={
+            "organization_id": installation.license.organization_id,
+            "license_id": installation.license_id,
+            "state_since": now,
+        },
     )
     health.token_digest = digest(secret)
     health.token_prefix = secret[: len(TOKEN_PREFIX) + 4]

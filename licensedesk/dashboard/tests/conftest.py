@@ -42,6 +42,7 @@ def add_installation(lic, state, hostname, minutes_ago=5):
         Health.objects.create(
             installation=inst,
             organization_id=lic.organization_id,
+            license=lic,
             state=state,
             severity=SEVERITY[state],
             state_since=timezone.now() - timedelta(minutes=minutes_ago),

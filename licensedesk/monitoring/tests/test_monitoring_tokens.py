@@ -25,6 +25,12 @@ def test_a_token_carries_256_random_bits_and_is_stored_hashed(world, target):
     assert health.token_prefix == token[:10]
 
 
+def test_the_health_row_keeps_the_company_and_license_of_its_installation(world, target):
+    inst, _ = target
+    health = Health.objects.get(installation=inst)
+    assert (health.organization_id, health.license_id) == (world.org.pk, inst.license_id)
+
+
 def test_the_token_never_appears_in_the_audit_log(world, target):
     _, token = target
     assert AuditEvent.objects.filter(action="monitoring.enable").count() == 1

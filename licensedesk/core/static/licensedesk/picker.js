@@ -94,9 +94,11 @@
         if (request !== latest) return;  // a newer search has replaced this one
         data.items.forEach(function (row) { results.appendChild(resultRow(row)); });
         offset += data.items.length;
-        more.hidden = offset >= data.count;
+        // A broad search is counted only so far: "more than" that many match.
+        more.hidden = offset >= data.count && !data.count_capped;
+        var total = (data.count_capped ? "more than " : "") + data.count.toLocaleString("en");
         status.textContent = data.count === 0 ? "No licenses match." :
-          "Showing " + offset + " of " + data.count + ". Click a license to select or unselect it.";
+          "Showing " + offset + " of " + total + ". Click a license to select or unselect it.";
         render();
       }).catch(function () {
         if (request === latest) status.textContent = "The search failed; try again.";
