@@ -85,6 +85,7 @@ def create_demo_grace(admin) -> None:
         health = Health.objects.create(
             installation=installation,
             organization_id=lic.organization_id,
+            license_id=lic.pk,
             token_digest=tokens.digest(f"demo-{uuid.uuid4()}"),
             token_prefix="ldmon_demo",
             state=state,

@@ -63,6 +63,7 @@ def installation(lic, hostname, state=None, minutes_ago=5) -> Installation:
         Health.objects.create(
             installation=inst,
             organization_id=lic.organization_id,
+            license_id=lic.pk,
             state=state,
             severity=SEVERITY[state],
             state_since=at,
