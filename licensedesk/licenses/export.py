@@ -19,9 +19,10 @@ HEADER = [
     "Description",
     "Device licenses used",
     "Device licenses",
-    "Care level",
-    "Care ends",
-    "Care status",
+    "Care Plus ends",
+    "Care Plus status",
+    "Care Premium ends",
+    "Care Premium status",
     "Registered",
 ]
 
@@ -75,11 +76,14 @@ def _row(lic) -> list:
         _csv_safe(lic.description),
         lic.devices_used,
         lic.device_licenses,
-        lic.care_level,
-        lic.care_ends_on or "",
-        lic.care_status_label,
+        *_care_columns(lic),
         lic.registered_at.date() if lic.registered_at else "",
     ]
+
+
+def _care_columns(lic) -> list:
+    """Each Care tier's end and status, side by side."""
+    return [value for care in lic.care_tiers for value in (care.ends_on or "", care.status_label)]
 
 
 def _csv_safe(value: str) -> str:

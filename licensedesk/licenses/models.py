@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from licensedesk.care import status as care_status
+from licensedesk.care import tiers
 
 
 class License(models.Model):
@@ -18,12 +18,14 @@ class License(models.Model):
     devices_used = models.PositiveIntegerField(default=0)
     addons = models.ManyToManyField("catalog.Product", blank=True, related_name="+")
     expires_on = models.DateField("license expiry", null=True, blank=True)
-    # The current Care period, kept here for fast lists; the history is in CarePeriod.
-    care_level = models.CharField(max_length=20, blank=True)
-    care_ends_on = models.DateField(null=True, blank=True)
-    # The first day of the current Care (renewals that follow on without a gap continue it):
-    # Care that starts later is not active yet. Empty when it began before this was kept.
-    care_starts_on = models.DateField(null=True, blank=True)
+    # Each Care tier's current end, kept here for fast lists (`care.tiers`; written only by
+    # `care.services.add_period`); the history is in CarePeriod.
+    care_plus_ends_on = models.DateField("Care Plus ends", null=True, blank=True)
+    care_premium_ends_on = models.DateField("Care Premium ends", null=True, blank=True)
+    # The first day of a tier's current Care (renewals that follow on without a gap continue
+    # it): Care that starts later is not active yet. Empty when it began before this was kept.
+    care_plus_starts_on = models.DateField(null=True, blank=True)
+    care_premium_starts_on = models.DateField(null=True, blank=True)
     sold_to = models.ForeignKey(
         "accounts.Organization",
         null=True,
@@ -61,7 +63,10 @@ class License(models.Model):
         ordering = ["code"]
         indexes = [
             models.Index(fields=["organization", "code"]),
-            models.Index(fields=["organization", "care_ends_on"]),
+            models.Index(fields=["organization", "care_plus_ends_on"], name="license_org_plus_idx"),
+            models.Index(
+                fields=["organization", "care_premium_ends_on"], name="license_org_premium_idx"
+            ),
             models.Index(fields=["organization", "-registered_at"]),
             # A customer's or a product's licenses, newest first, from the index alone.
             models.Index(
@@ -89,12 +94,17 @@ class License(models.Model):
         return self.organization_id is not None
 
     @property
-    def care_status(self) -> str:
-        return care_status.status_of(self.care_ends_on, starts_on=self.care_starts_on)
+    def care_tiers(self) -> list:
+        """Care Plus and Care Premium of this license (`care.tiers.TierCare`)."""
+        return tiers.all_of(self)
 
     @property
-    def care_status_label(self) -> str:
-        return care_status.label_of(self.care_status, self.care_starts_on)
+    def care_plus(self):
+        return tiers.of(self, tiers.PLUS)
+
+    @property
+    def care_premium(self):
+        return tiers.of(self, tiers.PREMIUM)
 
 
 class LicenseGrant(models.Model):

@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from licensedesk.care.models import FollowedTiers
+
 
 class NotificationProfile(models.Model):
     """Who hears about which events, for which licenses, through which channels."""
@@ -22,6 +24,10 @@ class NotificationProfile(models.Model):
     customers = models.ManyToManyField("customers.Customer", blank=True, related_name="+")
     events = models.JSONField(default=list)
     lead_times = models.JSONField(default=list, blank=True)
+    # Which Care tiers the Care events follow (`care.tiers`).
+    care_tiers = models.CharField(
+        "Care tiers", max_length=10, choices=FollowedTiers.choices, default=FollowedTiers.BOTH
+    )
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     extra_emails = models.JSONField(default=list, blank=True)
     email_enabled = models.BooleanField(default=True)

@@ -49,7 +49,7 @@ def test_it_exports_one_row_per_license_with_a_header(login, world, licenses):
         "",
         "?search=camera",
         "?care_status=expired",
-        "?care_status=ending&ordering=care_end",
+        "?care_status=ending&ordering=care_plus_end",
         "?customer=none",
         "?ordering=-slc",
         "?search=nothing",
@@ -64,20 +64,40 @@ def test_the_export_is_exactly_the_filtered_list(login, world, licenses, query):
 def test_a_row_shows_the_license(login, world):
     cust = factories.customer(world.org, "Harbour Hotel")
     lic = factories.registered(
-        world.org, cust=cust, description="Lobby", care_ends_on=TODAY - timedelta(1)
+        world.org,
+        cust=cust,
+        description="Lobby",
+        care_ends_on=TODAY - timedelta(1),
+        care_premium_ends_on=TODAY + timedelta(200),
     )
-    [row] = export(login(world.license_admin))[1:]
-    assert row[:10] == [
-        lic.code, "Corporate", "2025 R1", "Harbour Hotel", "Lobby", "0", "10", "Plus",
-        str(TODAY - timedelta(1)), "Expired",
+    header, row = export(login(world.license_admin))
+    assert header[7:11] == [
+        "Care Plus ends", "Care Plus status", "Care Premium ends", "Care Premium status"
     ]  # fmt: skip
+    assert row[:11] == [
+        lic.code, "Corporate", "2025 R1", "Harbour Hotel", "Lobby", "0", "10",
+        str(TODAY - timedelta(1)), "Expired", str(TODAY + timedelta(200)), "Active",
+    ]  # fmt: skip
+
+
+def test_the_export_filters_by_care_tier(login, world):
+    plus = factories.registered(world.org, care_ends_on=TODAY + timedelta(10))
+    premium = factories.registered(
+        world.org, care_level="Premium", care_ends_on=TODAY + timedelta(20)
+    )
+    factories.registered(world.other_org, care_level="Premium", care_ends_on=TODAY)
+    client = login(world.license_admin)
+    assert [r[0] for r in export(client, "?care_status=ending")[1:]] == [premium.code, plus.code]
+    only = export(client, "?care_status=ending&care_tier=premium")[1:]
+    assert [r[0] for r in only] == [premium.code]
+    assert only[0][7:11] == ["", "No Care", str(TODAY + timedelta(20)), "Ends within 90 days"]
 
 
 def test_a_license_without_customer_is_unspecified(login, world):
     factories.registered(world.org)
     [row] = export(login(world.license_admin))[1:]
     assert row[3] == "Unspecified"
-    assert row[9] == "No Care"
+    assert row[7:11] == ["", "No Care", "", "No Care"]
 
 
 def test_a_license_user_exports_only_granted_licenses(login, world, licenses):
@@ -95,7 +115,8 @@ def test_spreadsheet_formulas_are_defused(login, world, danger):
 
 
 @pytest.mark.parametrize(
-    "ordering", ["", "slc", "-registered", "customer", "-customer", "care_end", "-care_end"]
+    "ordering",
+    ["", "slc", "-registered", "customer", "-customer", "care_plus_end", "-care_premium_end"],
 )
 def test_an_export_of_many_chunks_has_every_row_once_in_the_lists_order(
     login, world, monkeypatch, ordering
@@ -111,6 +132,7 @@ def test_an_export_of_many_chunks_has_every_row_once_in_the_lists_order(
             world.org,
             cust=customers[i % 2] if i % 3 else None,
             care_ends_on=TODAY + timedelta(i % 2) if i % 4 else None,
+            care_premium_ends_on=TODAY + timedelta(i % 3) if i % 5 else None,
         )
     factories.registered(world.other_org)
     client = login(world.license_admin)
