@@ -43,7 +43,6 @@ class Migration(migrations.Migration):
             ),
             preserve_default=False,
         ),
-        migrations.RunPython(tier_of_firings, migrations.RunPython.noop),
         migrations.RemoveConstraint(model_name="carefiring", name="reminder_firing_once"),
         migrations.RemoveConstraint(model_name="carefiring", name="profile_firing_once"),
         migrations.AddConstraint(
@@ -76,4 +75,7 @@ class Migration(migrations.Migration):
                 verbose_name="Care tiers",
             ),
         ),
+        # Last: on PostgreSQL, a table whose rows changed in a transaction cannot be altered
+        # in it any more.
+        migrations.RunPython(tier_of_firings, migrations.RunPython.noop),
     ]

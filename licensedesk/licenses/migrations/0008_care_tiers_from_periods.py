@@ -9,7 +9,7 @@ are walked. Everything else is one UPDATE per tier."""
 
 from datetime import timedelta
 
-from django.db import migrations, models
+from django.db import migrations
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -66,46 +66,10 @@ def to_one_level(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("licenses", "0006_search_document_index"),
+        ("licenses", "0007_care_tier_columns"),
         ("care", "0005_care_tiers"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="license",
-            name="care_plus_ends_on",
-            field=models.DateField(blank=True, null=True, verbose_name="Care Plus ends"),
-        ),
-        migrations.AddField(
-            model_name="license",
-            name="care_premium_ends_on",
-            field=models.DateField(blank=True, null=True, verbose_name="Care Premium ends"),
-        ),
-        migrations.AddField(
-            model_name="license",
-            name="care_plus_starts_on",
-            field=models.DateField(blank=True, null=True),
-        ),
-        migrations.AddField(
-            model_name="license",
-            name="care_premium_starts_on",
-            field=models.DateField(blank=True, null=True),
-        ),
         migrations.RunPython(to_tiers, to_one_level),
-        migrations.RemoveIndex(model_name="license", name="licenses_li_organiz_829f6d_idx"),
-        migrations.RemoveField(model_name="license", name="care_level"),
-        migrations.RemoveField(model_name="license", name="care_ends_on"),
-        migrations.RemoveField(model_name="license", name="care_starts_on"),
-        migrations.AddIndex(
-            model_name="license",
-            index=models.Index(
-                fields=["organization", "care_plus_ends_on"], name="license_org_plus_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="license",
-            index=models.Index(
-                fields=["organization", "care_premium_ends_on"], name="license_org_premium_idx"
-            ),
-        ),
     ]
