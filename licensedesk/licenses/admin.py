@@ -131,7 +131,9 @@ class LicenseAdmin(AuditedModelAdmin):
         "registered_at",
         "devices_used",
         "care_plus_ends_on",
+        "care_plus_starts_on",
         "care_premium_ends_on",
+        "care_premium_starts_on",
     )
     autocomplete_fields = ("sold_to",)
     inlines = [CarePlusInline, CarePremiumInline, CareBasicInline]
