@@ -63,9 +63,14 @@ class License(models.Model):
         ordering = ["code"]
         indexes = [
             models.Index(fields=["organization", "code"]),
-            models.Index(fields=["organization", "care_plus_ends_on"], name="license_org_plus_idx"),
+            # A tier's licenses by its end, the id breaking ties, from the index alone: the
+            # list's order whichever way, however many licenses are without that tier (NULL).
             models.Index(
-                fields=["organization", "care_premium_ends_on"], name="license_org_premium_idx"
+                fields=["organization", "care_plus_ends_on", "id"], name="license_org_plus_idx"
+            ),
+            models.Index(
+                fields=["organization", "care_premium_ends_on", "id"],
+                name="license_org_premium_idx",
             ),
             models.Index(fields=["organization", "-registered_at"]),
             # A customer's or a product's licenses, newest first, from the index alone.

@@ -36,13 +36,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="license",
             index=models.Index(
-                fields=["organization", "care_plus_ends_on"], name="license_org_plus_idx"
+                fields=["organization", "care_plus_ends_on", "id"], name="license_org_plus_idx"
             ),
         ),
         migrations.AddIndex(
             model_name="license",
             index=models.Index(
-                fields=["organization", "care_premium_ends_on"], name="license_org_premium_idx"
+                fields=["organization", "care_premium_ends_on", "id"],
+                name="license_org_premium_idx",
             ),
         ),
     ]
