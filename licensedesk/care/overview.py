@@ -40,7 +40,7 @@ def care_windows(user, on: date | None = None) -> dict:
     for tier in tiers.TIERS:
         ends = tiers.ends_field(tier)
         for key, (start, end, _) in windows.items():
-            # The date, not the id: counted from the (company, tier's end) index alone.
+            # The date, not the id: what the (company, tier's end, id) index holds.
             counted[f"{tier}_{key}"] = Count(ends, filter=Q(**{f"{ends}__range": (start, end)}))
     counts = (
         access.licenses_visible_to(user)

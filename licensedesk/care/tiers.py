@@ -70,10 +70,6 @@ def followed_q(tier: str, field: str = "care_tiers") -> Q:
     return Q(**{f"{field}__in": [Followed.BOTH, tier]})
 
 
-def follows(followed: str, tier: str) -> bool:
-    return followed in (Followed.BOTH, tier)
-
-
 @dataclass(frozen=True)
 class TierCare:
     """One tier of a license's Care, as pages, exports and the API show it."""
