@@ -178,7 +178,12 @@ def parser() -> argparse.ArgumentParser:
     mon.add_argument("--token", required=True)
     mon.add_argument("--installation", required=True, type=int)
     mon.add_argument("--interval", type=float, default=60, help="seconds between reports")
-    mon.add_argument("--simulate", choices=["healthy", "flaky", "dying"])
+    mon.add_argument(
+        "--simulate",
+        choices=["healthy", "flaky", "dying", "grace", "swaps"],
+        help="grace: devices enter grace and its end nears a day per report; "
+        "swaps: device changes use up those allowed without activation",
+    )
     mon.add_argument("--count", type=int, help="stop after this many reports")
     mon.add_argument("--seed", type=int, help="random seed of the simulation")
     mon.set_defaults(func=cmd_monitor)

@@ -1,5 +1,5 @@
 """Status reports of a VMS installation: read from this host, or simulated for demos and load
-tests (healthy, flaky, dying)."""
+tests (healthy, flaky, dying; grace and swaps for device licenses)."""
 
 import json
 import os
@@ -9,13 +9,23 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-SIMULATIONS = ("healthy", "flaky", "dying")
+SIMULATIONS = ("healthy", "flaky", "dying", "grace", "swaps")
+
+# The `grace` scenario runs a day of grace per report: 4 new cameras enter grace 8½ days from
+# its end, which the partner hears 7 and 1 days before, and then they stop recording.
+GRACE_DEVICES = 4
+GRACE_DAYS = 8.5
+SWAPS_ALLOWED = 5  # the `swaps` scenario: one device change per report, 5 allowed
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _iso(datetime.now(UTC))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def host_figures() -> dict:
@@ -40,7 +50,10 @@ def host_figures() -> dict:
 
 class Simulator:
     """A made-up installation whose health follows a script: `healthy` stays fine, `flaky`
-    has passing trouble, `dying` loses devices, fills its storage, then stops reporting."""
+    has passing trouble, `dying` loses devices, fills its storage, then stops reporting;
+    `grace` has new cameras in grace whose end comes a day nearer with every report until they
+    stop recording; `swaps` replaces a camera per report until no change without activation
+    is left."""
 
     def __init__(self, kind: str, seed: int | None = None, devices: int = 48):
         self.kind, self.step, self.devices = kind, 0, devices
@@ -107,6 +120,33 @@ class Simulator:
             },
             "offline_devices": [f"Camera {i + 1}" for i in range(offline)][:1000],
             "errors": errors,
+            **self.licenses(),
+        }
+
+    def licenses(self) -> dict:
+        """The `licenses` part of the report: every device activated, but in the device
+        license scenarios."""
+        if self.kind not in ("grace", "swaps"):
+            return {}
+        n, in_grace, expired, grace_ends_at, used = self.devices, 0, 0, None, 0
+        if self.kind == "grace" and self.step > 1:
+            left = timedelta(days=GRACE_DAYS - (self.step - 2))  # a day nearer per report
+            if left > timedelta(0):
+                in_grace = GRACE_DEVICES
+                grace_ends_at = _iso(datetime.now(UTC) + left)
+            else:
+                expired = GRACE_DEVICES
+        if self.kind == "swaps":
+            used = min(SWAPS_ALLOWED, self.step - 1)
+        return {
+            "licenses": {
+                "activated": n - in_grace - expired,
+                "in_grace": in_grace,
+                "grace_expired": expired,
+                "not_licensed": 0,
+                "grace_ends_at": grace_ends_at,
+                "changes_without_activation": {"used": used, "allowed": SWAPS_ALLOWED},
+            }
         }
 
 

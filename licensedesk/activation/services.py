@@ -131,13 +131,17 @@ def _lock(user, code: str, parsed) -> License:
     states and the id of the request's installation, if it exists: one statement.
     Activations of one SLC then run one at a time, so the quota holds (SQLite locks the whole
     database)."""
-    installation = Installation.objects.filter(license=OuterRef("pk"), uuid=parsed.installation_id)
+    # Both lookups are by unique keys: order_by() keeps the models' default ordering out.
+    installation = Installation.objects.filter(
+        license=OuterRef("pk"), uuid=parsed.installation_id
+    ).order_by()
     found = list(
         access.licenses_visible_to(user)
         .select_for_update(of=("self",))
         .select_related("product", "version", "organization", "customer")
         .annotate(installation_pk=Subquery(installation.values("pk")[:1]))
-        .filter(code=code)[:1]  # the code is unique: no ORDER BY needed
+        .filter(code=code)
+        .order_by()[:1]
     )
     if not found:
         raise NotFound("This license does not exist or is not available to you.")

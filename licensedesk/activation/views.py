@@ -4,12 +4,13 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from licensedesk import access
-from licensedesk.activation import lrq, services, signing
+from licensedesk.activation import export, lrq, services, signing
 from licensedesk.activation.forms import UploadForm
 from licensedesk.activation.models import Activation
 from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.responses import too_many_requests
+from licensedesk.exports import formats
 
 UPLOADS = ratelimit.Limit(capacity=60, per_seconds=60)
 
@@ -87,6 +88,13 @@ def download_activated_file(request, code, activation_id):
     lic, activation = _activation(request, code, activation_id)
     stamp = activation.created_at.strftime("%Y%m%d-%H%M%S")
     return license_file_response(activation.license_file, f"{lic.code}-activated-{stamp}.lic")
+
+
+@access.license_role_required
+def activation_export(request, code):
+    """The license's whole activation history (`?format=csv|xlsx|json`)."""
+    lic = _license(request, code)
+    return formats.download(request, export.TABLE, {"slc": lic.code})
 
 
 @login_not_required

@@ -4,4 +4,7 @@ from licensedesk.audit import views
 
 app_name = "audit"
 
-urlpatterns = [path("", views.activity, name="activity")]
+urlpatterns = [
+    path("", views.activity, name="activity"),
+    path("export", views.activity_export, name="export"),
+]

@@ -2,7 +2,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from licensedesk import access
+from licensedesk.audit import export
 from licensedesk.audit.filters import filter_events
+from licensedesk.exports import formats
 
 ACTION_GROUPS = [
     ("login", "Logins and failed logins"),
@@ -26,3 +28,9 @@ def activity(request):
         "audit/activity.html",
         {"page": page, "users": users, "action_groups": ACTION_GROUPS, "params": request.GET},
     )
+
+
+@access.company_admin_required
+def activity_export(request):
+    """The audit log as the page filters it (`?format=csv|xlsx|json`)."""
+    return formats.download(request, export.TABLE)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from licensedesk.accounts.models import User
 from licensedesk.care.reminders import create_reminder
+from licensedesk.core.demo_grace import create_demo_grace
 from licensedesk.licenses.models import License
 from licensedesk.monitoring import tokens
 from licensedesk.monitoring.explain import offline_after_seconds, offline_reason
@@ -119,10 +120,14 @@ def _hourly(installation, changes, now) -> list[HourlyStat]:
 @transaction.atomic
 def create_demo_monitoring() -> None:
     admin = User.objects.get(email="licenseadmin@northwind.example")
-    if Installation.objects.filter(
+    if not Installation.objects.filter(
         license__organization=admin.organization, hostname="vms-harbor-01"
     ).exists():
-        return
+        _create_stories(admin)
+    create_demo_grace(admin)
+
+
+def _create_stories(admin) -> None:
     Thresholds.objects.update_or_create(
         organization=admin.organization,
         defaults={
@@ -182,13 +187,16 @@ def create_demo_monitoring() -> None:
             admin,
             {
                 "name": "Operations on call",
-                "description": "Outages and Care endings",
+                "description": "Outages, devices in grace and Care endings",
                 "events": [
                     events.CARE_ENDING,
                     events.INSTALLATION_OFFLINE,
                     events.INSTALLATION_CRITICAL,
                     events.INSTALLATION_ONLINE,
                     events.ACTIVATION_REFUSED,
+                    events.GRACE_ENDING,
+                    events.GRACE_EXPIRED,
+                    events.CHANGES_USED_UP,
                 ],
                 "user_ids": [admin.pk],
                 "extra_emails": ["oncall@northwind.example"],

@@ -4,8 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from licensedesk import access
 from licensedesk.core.errors import ServiceError
-from licensedesk.customers import queries, services
+from licensedesk.customers import export, queries, services
 from licensedesk.customers.forms import CustomerForm
+from licensedesk.exports import formats
 from licensedesk.licenses.pages import LicensePaginator, Listing
 from licensedesk.licenses.queries import find_licenses
 
@@ -28,6 +29,12 @@ def customer_list(request):
             "unspecified": find_licenses(request.user, {"customer": "none"}).count(),
         },
     )
+
+
+@access.license_role_required
+def customer_export(request):
+    """The customers the page lists with its search (`?format=csv|xlsx|json`)."""
+    return formats.download(request, export.TABLE)
 
 
 @access.license_role_required

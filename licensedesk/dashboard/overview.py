@@ -18,7 +18,7 @@ from licensedesk.care import overview as care_overview
 from licensedesk.care import tiers
 from licensedesk.care.status import today
 from licensedesk.licenses.queries import start_of_day
-from licensedesk.monitoring import maintenance
+from licensedesk.monitoring import device_licenses, maintenance
 from licensedesk.monitoring.models import SEVERITY, Health, State
 
 FEW = 5  # rows in each short list (next Care endings, worst installations, recent activity)
@@ -195,8 +195,17 @@ def installation_figures(user) -> dict:
         )
         for state in shown
     }
+    # Devices in grace stop recording when it ends: the installations to activate this week.
+    grace = health.filter(device_licenses.grace_ending_q(now, path="")).count()
+    grace_ending = Figure(
+        grace,
+        "with devices whose grace ends within 7 days",
+        link("monitoring:list", devices="grace_ending"),
+        "warn" if grace else "",
+    )
     return {
         "states": figures,
+        "grace_ending": grace_ending,
         "worst": worst,
         "paused": paused[:FEW],
         "more_paused": len(paused) > FEW,

@@ -6,6 +6,7 @@ app_name = "groups"
 
 urlpatterns = [
     path("", views.group_list, name="list"),
+    path("export", views.group_export, name="export"),
     path("new/", views.group_create, name="create"),
     path("add-licenses/", views.add_to_group, name="add_licenses"),
     path("<id:group_id>/", views.group_detail, name="detail"),

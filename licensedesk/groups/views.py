@@ -6,7 +6,8 @@ from django.views.decorators.http import require_POST
 from licensedesk import access
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.ids import parse_id
-from licensedesk.groups import queries, services
+from licensedesk.exports import formats
+from licensedesk.groups import export, queries, services
 from licensedesk.groups.forms import GroupForm
 from licensedesk.licenses import codes, selection
 from licensedesk.licenses.pages import LicensePaginator, Listing
@@ -23,6 +24,12 @@ def group_list(request):
         request.GET.get("page")
     )
     return render(request, "groups/group_list.html", {"page": page, "q": search})
+
+
+@access.license_role_required
+def group_export(request):
+    """The groups the page lists with its search, each with its SLCs (`?format=…`)."""
+    return formats.download(request, export.TABLE)
 
 
 def _save(request, form, group=None):

@@ -1,98 +1,83 @@
-"""The CSV export of a listing: exactly what the Licenses page lists with the same filters,
-streamed in chunks of CHUNK rows in the listing's order. Each chunk is one query that starts
-after the last row of the one before (keyset), so memory stays constant without a
-server-side cursor (which a transaction-mode connection pooler does not keep)."""
+"""The export of the Licenses page: exactly what it lists with the same filters, in its order
+(`queries.find_licenses`), in CSV, XLSX or JSON (`exports.formats`), read CHUNK rows at a
+time. The columns slc, customer, description, groups and visible_to are the ones an import
+takes back, so that an exported file, edited and imported, changes only what was edited."""
 
-import csv
+from licensedesk import access
+from licensedesk.care import tiers
+from licensedesk.exports import chunks as keyset
+from licensedesk.exports.formats import DATE, DATETIME, INT, LIST, Column, Table
+from licensedesk.licenses.models import LicenseGrant
+from licensedesk.licenses.queries import find_licenses, sort_of, with_list_details
 
-from django.db.models import F, Q
-
-from licensedesk.licenses.queries import find_licenses, sort_of, sorted_by, with_list_details
-
-CHUNK = 2000
-
-HEADER = [
-    "SLC",
-    "Product",
-    "Version",
-    "Customer",
-    "Description",
-    "Device licenses used",
-    "Device licenses",
-    "Care Plus ends",
-    "Care Plus status",
-    "Care Premium ends",
-    "Care Premium status",
-    "Registered",
-]
+CHUNK = keyset.CHUNK
 
 
-def csv_lines(user, params):
-    """The CSV's lines (header first) of the licenses `user` may see, as `params` narrow and
-    order them (`queries.find_licenses`)."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(HEADER)
+def _care_columns(tier: str) -> tuple[Column, Column]:
+    """A Care tier's end and status (`care.tiers`), as the list shows them."""
+    return (
+        Column(
+            f"care_{tier}_ends_on", lambda lic: tiers.of(lic, tier).ends_on, DATE, nullable=True
+        ),
+        Column(f"care_{tier}_status", lambda lic: tiers.of(lic, tier).status_label),
+    )
+
+
+# Care as the list shows it: Care Plus and Care Premium side by side.
+CARE_COLUMNS = (*_care_columns(tiers.PLUS), *_care_columns(tiers.PREMIUM))
+
+COLUMNS = (
+    Column("slc", lambda lic: lic.code),
+    Column("product", lambda lic: lic.product.name),
+    Column("version", lambda lic: lic.version.name),
+    # Empty for Unspecified, as an import reads an empty customer.
+    Column("customer", lambda lic: lic.customer.name if lic.customer else None, nullable=True),
+    Column("description", lambda lic: lic.description),
+    Column("groups", lambda lic: [group.name for group in lic.groups.all()], LIST),
+    Column("visible_to", lambda lic: lic.visible_to, LIST),
+    Column("devices_used", lambda lic: lic.devices_used, INT),
+    Column("devices_total", lambda lic: lic.device_licenses, INT),
+    *CARE_COLUMNS,
+    Column("expires_on", lambda lic: lic.expires_on, DATE, nullable=True),
+    Column("registered_at", lambda lic: lic.registered_at, DATETIME, nullable=True),
+)
+
+
+def license_chunks(user, params):
+    """Chunks of the licenses `user` may see as `params` narrow and order them, each with
+    its groups (prefetched) and, for those who manage visibility, the emails of the License
+    Users granted it: three queries a chunk, whatever it holds."""
     licenses = with_list_details(find_licenses(user, params))
-    for lic in in_chunks(licenses, *sort_of(params.get("ordering"))):
-        yield writer.writerow(_row(lic))
+    show_grants = access.can_manage_visibility(user)
+    for chunk in keyset.chunks(licenses, sort_keys(*sort_of(params.get("ordering"))), CHUNK):
+        granted = _granted_emails([lic.pk for lic in chunk]) if show_grants else {}
+        for lic in chunk:
+            lic.visible_to = granted.get(lic.pk, [])
+        yield chunk
+
+
+TABLE = Table("licenses", COLUMNS, license_chunks)
+
+
+def sort_keys(field: str, desc: bool) -> list[keyset.Key]:
+    """The keys of `queries.sorted_by(field, desc)`: `field` with NULLs last ascending and
+    first descending, then the id."""
+    return [keyset.Key(field, desc, nullable=True), keyset.Key("id", desc)]
 
 
 def in_chunks(licenses, field: str, desc: bool, size: int | None = None):
     """Every license of `licenses`, ordered by `field` then id as `queries.sorted_by` orders
     them, read CHUNK at a time (also the Care calendar's way through its licenses)."""
-    size = size or CHUNK
-    keyed = licenses.order_by(*sorted_by(field, desc)).annotate(sort_key=F(field))
-    after = Q()
-    while True:
-        chunk = list(keyed.filter(after)[:size])
-        yield from chunk
-        if len(chunk) < size:
-            return
-        after = _after(field, desc, chunk[-1].sort_key, chunk[-1].pk)
+    yield from keyset.rows(licenses, sort_keys(field, desc), size or CHUNK)
 
 
-def _after(field: str, desc: bool, key, pk) -> Q:
-    """The rows after (key, pk) in the order of `queries.ordering_of`: `field` ascending with
-    NULLs last, or descending with NULLs first; then the id in the same direction. The
-    bound on `field` alone lets PostgreSQL start from the key in an index on it."""
-    null, not_null = Q(**{f"{field}__isnull": True}), Q(**{f"{field}__isnull": False})
-    if desc:
-        if key is None:
-            return (null & Q(pk__lt=pk)) | not_null
-        same = Q(**{field: key, "pk__lt": pk})
-        return Q(**{f"{field}__lte": key}) & (Q(**{f"{field}__lt": key}) | same)
-    if key is None:
-        return null & Q(pk__gt=pk)
-    same = Q(**{field: key, "pk__gt": pk})
-    return (Q(**{f"{field}__gte": key}) & (Q(**{f"{field}__gt": key}) | same)) | null
-
-
-def _row(lic) -> list:
-    return [
-        lic.code,
-        lic.product.name,
-        lic.version.name,
-        _csv_safe(lic.customer.name) if lic.customer else "Unspecified",
-        _csv_safe(lic.description),
-        lic.devices_used,
-        lic.device_licenses,
-        *_care_columns(lic),
-        lic.registered_at.date() if lic.registered_at else "",
-    ]
-
-
-def _care_columns(lic) -> list:
-    """Each Care tier's end and status, side by side."""
-    return [value for care in lic.care_tiers for value in (care.ends_on or "", care.status_label)]
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running a description as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-class _Echo:
-    """A file that hands back what is written: csv.writer then formats one line at a time."""
-
-    def write(self, value):
-        return value
+def _granted_emails(license_ids) -> dict[int, list[str]]:
+    grants = (
+        LicenseGrant.objects.filter(license_id__in=license_ids)
+        .order_by("user__email")
+        .values_list("license_id", "user__email")
+    )
+    emails: dict[int, list[str]] = {}
+    for license_id, email in grants:
+        emails.setdefault(license_id, []).append(email)
+    return emails

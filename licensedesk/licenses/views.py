@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.ids import parse_id
 from licensedesk.core.responses import too_many_requests
+from licensedesk.exports import formats
 from licensedesk.licenses import export, pages, queries, selection, services
 from licensedesk.licenses.forms import LicenseEditForm, RegisterForm
 from licensedesk.licenses.menus import menus_for
@@ -61,12 +62,8 @@ def license_list(request):
 
 @access.license_role_required
 def license_export(request):
-    """CSV of exactly what the list shows with these filters, streamed in constant memory."""
-    response = StreamingHttpResponse(
-        export.csv_lines(request.user, request.GET), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="licenses.csv"'
-    return response
+    """Exactly what the list shows with these filters (`?format=csv|xlsx|json`)."""
+    return formats.download(request, export.TABLE)
 
 
 @access.license_role_required

@@ -48,6 +48,38 @@ def _maintenance_out(window) -> dict | None:
     }
 
 
+class ChangesOut(Schema):
+    used: int
+    allowed: int
+
+
+class DeviceLicensesOut(Schema):
+    """Device licenses by state as the latest report counted them."""
+
+    activated: int
+    in_grace: int
+    grace_expired: int
+    not_licensed: int
+    grace_ends_at: datetime | None  # the earliest end of a grace period
+    changes_without_activation: ChangesOut | None
+
+
+def _device_licenses_out(health) -> dict | None:
+    if health is None or health.devices_activated is None:
+        return None
+    changes = None
+    if health.changes_allowed is not None:
+        changes = {"used": health.changes_used, "allowed": health.changes_allowed}
+    return {
+        "activated": health.devices_activated,
+        "in_grace": health.devices_in_grace,
+        "grace_expired": health.devices_grace_expired,
+        "not_licensed": health.devices_not_licensed,
+        "grace_ends_at": health.grace_ends_at,
+        "changes_without_activation": changes,
+    }
+
+
 class InstallationOut(Schema):
     id: int
     uuid: str
@@ -58,6 +90,11 @@ class InstallationOut(Schema):
     devices_active: int
     health: HealthOut | None
     maintenance: MaintenanceOut | None
+    device_licenses: DeviceLicensesOut | None
+
+    @staticmethod
+    def resolve_device_licenses(obj):
+        return _device_licenses_out(getattr(obj, "health", None))
 
     @staticmethod
     def resolve_maintenance(obj):
@@ -144,14 +181,19 @@ def _installation(request, installation_id):
 @router.get("/installations", response=list[InstallationOut])
 @paginate
 def list_installations(
-    request, state: str = "", customer: str = "", group: str = "", search: str = ""
+    request,
+    state: str = "",
+    devices: str = "",
+    customer: str = "",
+    group: str = "",
+    search: str = "",
 ):
     """Installations you may see, worst first. `state`: pending, healthy, attention,
-    critical, offline, unknown or unmonitored."""
+    critical, offline, unknown or unmonitored. `devices`: in_grace, grace_ending (grace ends
+    within 7 days), grace_expired or no_changes_left (changes without activation)."""
     _license_role(request)
-    return queries.find_installations(
-        request.auth, {"state": state, "customer": customer, "group": group, "search": search}
-    )
+    params = {"state": state, "devices": devices, "customer": customer, "group": group}
+    return queries.find_installations(request.auth, {**params, "search": search})
 
 
 @router.get("/installations/{id:installation_id}", response=InstallationDetail)

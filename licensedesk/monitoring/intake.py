@@ -140,7 +140,11 @@ def document(schema: dict) -> None:
                 "Retry-After and nothing is kept: send the report again after that many "
                 "seconds (the reference client does). A graceful stop (SIGTERM) stores what "
                 "is held; a process killed with -9 loses the reports it held: those of the "
-                "last batch interval, or during an outage all it buffered."
+                "last batch interval, or during an outage all it buffered.\n\n"
+                "The optional `licenses` object counts the installation's device licenses by "
+                "state (activated, in grace, grace expired, not licensed), the earliest end of "
+                "a grace period and the changes allowed without activation; inconsistent "
+                'counts are a 422 (docs/formats.md, "Device licenses in a status report").'
             ),
             "tags": ["installations"],
             "parameters": [

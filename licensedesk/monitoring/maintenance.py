@@ -1,7 +1,8 @@
 """Maintenance windows: a technician on site pauses an installation's monitoring alerts for
 a window (from–to) or a snooze (an hour, a day); alerts resume by themselves once it ends.
 The state is still watched and shown meanwhile; a change that still holds when the window
-ends is alerted then (`alerts.send_alerts`)."""
+ends is alerted then (`alerts.send_alerts`), and so are the grace alerts that are still
+relevant (`grace.py`)."""
 
 from datetime import datetime, timedelta
 

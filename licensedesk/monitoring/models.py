@@ -98,9 +98,31 @@ class Health(models.Model):
     product_version = models.CharField(max_length=50, blank=True)
     hostname = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Device licenses by state from the latest report (None: it did not count them). Written
+    # with the row only when they change; see licenses.py for what they mean.
+    devices_activated = models.PositiveIntegerField(null=True, blank=True)
+    devices_in_grace = models.PositiveIntegerField(null=True, blank=True)
+    devices_grace_expired = models.PositiveIntegerField(null=True, blank=True)
+    devices_not_licensed = models.PositiveIntegerField(null=True, blank=True)
+    grace_ends_at = models.DateTimeField(null=True, blank=True)
+    changes_used = models.PositiveIntegerField(null=True, blank=True)
+    changes_allowed = models.PositiveIntegerField(null=True, blank=True)
+    # What the grace alerts last told (grace.py): the count of devices whose grace expired,
+    # and whether the changes without activation were used up.
+    grace_expired_alerted = models.PositiveIntegerField(default=0)
+    changes_used_up_alerted = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["organization", "severity"])]
+        indexes = [
+            models.Index(fields=["organization", "severity"]),
+            # The grace scan and the Dashboard read the few rows in grace; the index holds
+            # only those, and a report that leaves grace_ends_at as it was keeps its HOT update.
+            models.Index(
+                fields=["grace_ends_at"],
+                name="health_grace_ends_at_idx",
+                condition=models.Q(grace_ends_at__isnull=False),
+            ),
+        ]
         constraints = [
             # A constraint, not unique=True: that would add a second (LIKE) index on PostgreSQL.
             models.UniqueConstraint(fields=["token_digest"], name="health_token_digest_unique")
@@ -208,6 +230,30 @@ class HourlyStat(models.Model):
 
     def __str__(self):
         return f"{self.installation_id} {self.hour}"
+
+
+class GraceFiring(models.Model):
+    """A grace-ending lead time that fired for one profile and one installation's grace
+    period: each fires once per period (known by its end; a later end starts a new one)."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    profile = models.ForeignKey(
+        "notifications.NotificationProfile", on_delete=models.CASCADE, related_name="+"
+    )
+    grace_ends_at = models.DateTimeField()
+    lead_days = models.PositiveIntegerField()
+    fired_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "grace_ends_at", "profile", "lead_days"],
+                name="grace_firing_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.lead_days} d before {self.grace_ends_at} of {self.installation_id}"
 
 
 class Maintenance(models.Model):

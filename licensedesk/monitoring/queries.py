@@ -1,15 +1,19 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Q, Window
+from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.api.pagination import MAX_OFFSET
 from licensedesk.core.ids import parse_id
+from licensedesk.exports import chunks
+from licensedesk.monitoring import device_licenses
 from licensedesk.monitoring.models import State
 
 
 def find_installations(user, params):
-    """Installations the user may see, with their health, filtered by state, customer, group
-    and search; "worst first" (the default) puts Critical and Offline on top."""
+    """Installations the user may see, with their health, filtered by state, device licenses
+    (`devices`: device_licenses.FILTERS), customer, group and search; "worst first" (the
+    default) puts Critical and Offline on top."""
     installations = access.installations_visible_to(user).select_related(
         "license", "license__customer", "license__product", "health", "maintenance"
     )
@@ -18,6 +22,9 @@ def find_installations(user, params):
         installations = installations.filter(health__isnull=True)
     elif state in State.values:
         installations = installations.filter(health__state=state)
+    devices = device_licenses.filter_q(str(params.get("devices") or ""), timezone.now())
+    if devices is not None:
+        installations = installations.filter(devices)
     customer = parse_id(params.get("customer"))
     if customer:
         installations = installations.filter(license__customer_id=customer)
@@ -31,17 +38,25 @@ def find_installations(user, params):
             | Q(license__code__icontains=search)
             | Q(license__customer__name__icontains=search)
         )
+    return installations.order_by(*chunks.ordering(order_keys(params)))
+
+
+def order_keys(params) -> tuple[chunks.Key, ...]:
+    """The Installations page's order: by host name, or "worst first" (the default)."""
     if params.get("ordering") == "hostname":
-        return installations.order_by("hostname", "id")
-    return installations.order_by(
-        F("health__severity").asc(nulls_last=True),
-        F("health__last_report_at").desc(nulls_last=True),
-        "hostname",
-        "id",
-    )
+        return HOSTNAME_ORDER
+    return WORST_FIRST
 
 
-FILTERS = ("state", "customer", "group", "search")
+HOSTNAME_ORDER = (chunks.Key("hostname"), chunks.Key("id"))
+WORST_FIRST = (
+    chunks.Key("health__severity", nullable=True),
+    chunks.Key("health__last_report_at", desc=True, nullable=True, nulls_last=True),
+    *HOSTNAME_ORDER,
+)
+
+
+FILTERS = ("state", "devices", "customer", "group", "search")
 
 
 def page_of_installations(user, params, number, per_page: int):

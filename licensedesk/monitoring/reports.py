@@ -10,6 +10,7 @@ from licensedesk.monitoring.models import State
 
 MAX_BYTES = 256 * 1024
 FUTURE_SKEW = timedelta(minutes=5)
+GRACE_REACH = timedelta(days=5 * 365)  # a grace end further away is a wrong clock
 
 
 class ReportPart(BaseModel):
@@ -46,6 +47,45 @@ class Devices(ReportPart):
         return self
 
 
+class ChangesWithoutActivation(ReportPart):
+    """Device changes the VMS allows without activating: `used` of `allowed`."""
+
+    used: int = Field(ge=0, le=1_000_000)
+    allowed: int = Field(ge=0, le=1_000_000)
+
+    @model_validator(mode="after")
+    def used_within_allowed(self):
+        if self.used > self.allowed:
+            raise ValueError("changes_without_activation.used exceeds allowed")
+        return self
+
+
+class Licenses(ReportPart):
+    """The installation's device licenses by state, as its VMS counts them. A device in grace
+    records until its grace period ends (`grace_ends_at`: the earliest end), then stops."""
+
+    activated: int = Field(ge=0, le=1_000_000)
+    in_grace: int = Field(ge=0, le=1_000_000)
+    grace_expired: int = Field(ge=0, le=1_000_000)
+    not_licensed: int = Field(ge=0, le=1_000_000)
+    grace_ends_at: datetime | None = None
+    changes_without_activation: ChangesWithoutActivation | None = None
+
+    @model_validator(mode="after")
+    def grace_end_when_in_grace(self):
+        if (self.grace_ends_at is None) != (self.in_grace == 0):
+            raise ValueError("grace_ends_at is given exactly when devices are in grace")
+        if self.grace_ends_at is not None:
+            if self.grace_ends_at.tzinfo is None:
+                raise ValueError("grace_ends_at needs a time zone")
+            if abs(self.grace_ends_at - timezone.now()) > GRACE_REACH:
+                raise ValueError("grace_ends_at is more than 5 years away")
+        return self
+
+    def total(self) -> int:
+        return self.activated + self.in_grace + self.grace_expired + self.not_licensed
+
+
 class ErrorEntry(ReportPart):
     at: datetime
     source: str = Field("", max_length=100)
@@ -62,6 +102,7 @@ class StatusReport(ReportPart):
     devices: Devices
     offline_devices: list[str] = Field(default_factory=list, max_length=1000)
     errors: list[ErrorEntry] = Field(default_factory=list, max_length=50)
+    licenses: Licenses | None = None  # optional: VMS versions that do not count them
 
     @model_validator(mode="after")
     def not_from_the_future(self):
@@ -69,6 +110,8 @@ class StatusReport(ReportPart):
             raise ValueError("sent_at needs a time zone")
         if self.sent_at > timezone.now() + FUTURE_SKEW:
             raise ValueError("sent_at is in the future")
+        if self.licenses is not None and self.licenses.total() > self.devices.total:
+            raise ValueError("device license counts exceed devices.total")
         return self
 
 

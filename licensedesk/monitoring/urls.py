@@ -6,6 +6,7 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("", views.installation_list, name="list"),
+    path("export", views.installation_export, name="export"),
     path("thresholds/", views.thresholds, name="thresholds"),
     path("<id:installation_id>/", views.installation_detail, name="detail"),
     path("<id:installation_id>/monitoring/enable/", views.enable_monitoring, name="enable"),

@@ -13,7 +13,17 @@ from licensedesk.audit.services import record
 from licensedesk.core import secrets_flash
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers.queries import chosen_customer
-from licensedesk.monitoring import explain, installations, maintenance, queries, tokens, uptime
+from licensedesk.exports import formats
+from licensedesk.monitoring import (
+    device_licenses,
+    explain,
+    export,
+    installations,
+    maintenance,
+    queries,
+    tokens,
+    uptime,
+)
 from licensedesk.monitoring.models import State, StateChange, Thresholds
 from licensedesk.monitoring.thresholds import (
     forget_thresholds,
@@ -49,12 +59,19 @@ def installation_list(request):
             "page": page,
             "params": request.GET,
             "states": State.choices,
+            "device_filters": device_licenses.FILTERS.items(),
             "counts": {state: counts.get(state, 0) for state in State.values},
             "cards": [(value, label, counts.get(value, 0)) for value, label in State.choices],
             "customers": chosen_customer(request.user, request.GET.get("customer")),
             "groups": access.groups_visible_to(request.user).only("id", "name"),
         },
     )
+
+
+@access.license_role_required
+def installation_export(request):
+    """The installations the page lists with its filters, in its order (`?format=…`)."""
+    return formats.download(request, export.TABLE)
 
 
 def _chart(segments, since, until, width=720):
@@ -83,6 +100,7 @@ def installation_detail(request, installation_id):
         # The configured address, as on the `--server` line beside it and in every email:
         # the host this page was opened under may not be one the installation can reach.
         "report_url": f"{settings.BASE_URL}/api/v1/installations/{installation.pk}/status",
+        "licenses": device_licenses.DeviceLicenses.of(health, now),
     }
     thresholds = thresholds_for(installation.license.organization_id)
     context["reporting"] = explain.reporting(thresholds)

@@ -62,6 +62,7 @@ class PendingReport:
     memory: float
     devices_total: int
     devices_offline: int
+    licenses: tuple  # the Health row's LICENSE_FIELDS, as the report gives them (or None)
 
     @classmethod
     def of(cls, reporter: tokens.Reporter, report, state, reasons, now) -> "PendingReport":
@@ -80,7 +81,37 @@ class PendingReport:
             memory=report.host.memory_pct,
             devices_total=report.devices.total,
             devices_offline=report.devices.offline,
+            licenses=license_values(report.licenses),
         )
+
+
+# The Health columns of a report's `licenses`, in the order of `license_values`.
+LICENSE_FIELDS = (
+    "devices_activated",
+    "devices_in_grace",
+    "devices_grace_expired",
+    "devices_not_licensed",
+    "grace_ends_at",
+    "changes_used",
+    "changes_allowed",
+)
+NO_LICENSES = (None,) * len(LICENSE_FIELDS)
+
+
+def license_values(licenses) -> tuple:
+    """The report's device license counts (a reports.Licenses or None) as LICENSE_FIELDS."""
+    if licenses is None:
+        return NO_LICENSES
+    changes = licenses.changes_without_activation
+    return (
+        licenses.activated,
+        licenses.in_grace,
+        licenses.grace_expired,
+        licenses.not_licensed,
+        licenses.grace_ends_at,
+        changes.used if changes else None,
+        changes.allowed if changes else None,
+    )
 
 
 def store_reports(entries: list[PendingReport]) -> list[tuple[str, datetime | None]]:
@@ -179,6 +210,12 @@ def _take(health: Health, entry: PendingReport, changes: list) -> set[str]:
     health.hostname = entry.hostname
     changed = {name for name, value in before.items() if getattr(health, name) != value}
     changed.add("last_report_at")
+    # The counts usually hold from one report to the next: compared here on the locked row,
+    # they are written (and the grace alerts see them) only when they change.
+    if tuple(getattr(health, name) for name in LICENSE_FIELDS) != entry.licenses:
+        for name, value in zip(LICENSE_FIELDS, entry.licenses, strict=True):
+            setattr(health, name, value)
+        changed.update(LICENSE_FIELDS)
     return changed | {"state", "severity", "state_since"} if change else changed
 
 

@@ -114,6 +114,7 @@ class ProfileOut(Schema):
     events: list[str]
     lead_times: list[int]
     care_tiers: str
+    grace_lead_days: list[int]
     user_ids: list[int]
     extra_emails: list[str]
     email_enabled: bool
@@ -144,6 +145,7 @@ class ProfileIn(Schema):
     events: list[str] = Field(max_length=20)
     lead_times: list[int] = Field(default_factory=lambda: [90, 30, 7, 0], max_length=20)
     care_tiers: CareTiers = "both"
+    grace_lead_days: list[int] = Field(default_factory=lambda: [7, 1], max_length=10)
     user_ids: list[Id] = Field(default_factory=list, max_length=1000)
     extra_emails: list[str] = Field(default_factory=list, max_length=50)
     email_enabled: bool = True
@@ -161,6 +163,7 @@ class ProfilePatch(Schema):
     events: list[str] | None = Field(None, max_length=20)
     lead_times: list[int] | None = Field(None, max_length=20)
     care_tiers: CareTiers | None = None
+    grace_lead_days: list[int] | None = Field(None, max_length=10)
     user_ids: list[Id] | None = Field(None, max_length=1000)
     extra_emails: list[str] | None = Field(None, max_length=50)
     email_enabled: bool | None = None

@@ -9,6 +9,9 @@ INSTALLATION_OFFLINE = "installation_offline"
 INSTALLATION_ONLINE = "installation_online"
 INSTALLATION_CRITICAL = "installation_critical"
 INSTALLATION_RECOVERED = "installation_recovered"
+GRACE_ENDING = "grace_ending"
+GRACE_EXPIRED = "grace_expired"
+CHANGES_USED_UP = "changes_used_up"
 
 LABELS = {
     CARE_ENDING: "Care ending",
@@ -20,7 +23,12 @@ LABELS = {
     INSTALLATION_ONLINE: "Installation back online",
     INSTALLATION_CRITICAL: "Installation critical",
     INSTALLATION_RECOVERED: "Installation recovered",
+    GRACE_ENDING: "Devices in grace: grace ending",
+    GRACE_EXPIRED: "Grace expired: devices stopped recording",
+    CHANGES_USED_UP: "Changes without activation used up",
 }
 CHOICES = list(LABELS.items())
 DEFAULT_LEAD_TIMES = [90, 30, 7, 0]
 MAX_LEAD_DAYS = 730
+DEFAULT_GRACE_LEAD_DAYS = [7, 1]
+MAX_GRACE_LEAD_DAYS = 90

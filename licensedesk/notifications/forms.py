@@ -40,6 +40,12 @@ class ProfileForm(ServiceFormMixin, Form):
         required=False,
         label="Care events follow",
     )
+    grace_lead_days = forms.CharField(
+        required=False,
+        initial="7, 1",
+        label="Grace ending: days before",
+        help_text="Comma-separated, 1 to 90: before devices in grace stop recording.",
+    )
     user_ids = forms.TypedMultipleChoiceField(
         coerce=int, required=False, label="Users", widget=forms.CheckboxSelectMultiple
     )
@@ -69,6 +75,9 @@ class ProfileForm(ServiceFormMixin, Form):
         ] or events.DEFAULT_LEAD_TIMES
         if not data.get("care_tiers"):
             data.pop("care_tiers", None)  # not sent: the default, or as it was
+        data["grace_lead_days"] = [
+            p for p in data["grace_lead_days"].replace(",", " ").split() if p
+        ] or events.DEFAULT_GRACE_LEAD_DAYS
         return data
 
     @classmethod
@@ -82,6 +91,7 @@ class ProfileForm(ServiceFormMixin, Form):
             "events": profile.events,
             "lead_times": ", ".join(str(d) for d in profile.lead_times),
             "care_tiers": profile.care_tiers,
+            "grace_lead_days": ", ".join(str(d) for d in profile.grace_lead_days),
             "user_ids": list(profile.users.values_list("pk", flat=True)),
             "extra_emails": "\n".join(profile.extra_emails),
             "email_enabled": profile.email_enabled,

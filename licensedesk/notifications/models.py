@@ -4,6 +4,11 @@ from django.conf import settings
 from django.db import models
 
 from licensedesk.care.models import FollowedTiers
+from licensedesk.notifications import events
+
+
+def default_grace_lead_days():
+    return list(events.DEFAULT_GRACE_LEAD_DAYS)
 
 
 class NotificationProfile(models.Model):
@@ -28,6 +33,8 @@ class NotificationProfile(models.Model):
     care_tiers = models.CharField(
         "Care tiers", max_length=10, choices=FollowedTiers.choices, default=FollowedTiers.BOTH
     )
+    # Days before a grace period ends that "Grace ending" fires (monitoring/grace.py).
+    grace_lead_days = models.JSONField(default=default_grace_lead_days, blank=True)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     extra_emails = models.JSONField(default=list, blank=True)
     email_enabled = models.BooleanField(default=True)

@@ -14,28 +14,37 @@ from licensedesk.licenses.models import License
 from licensedesk.notifications import events, wording
 from licensedesk.notifications.deliveries import new_delivery, recipients_of_profile
 from licensedesk.notifications.models import Delivery, NotificationProfile, ProfileLead
-from licensedesk.notifications.validation import clean_emails, clean_lead_times, clean_webhook_url
+from licensedesk.notifications.validation import (
+    clean_emails,
+    clean_grace_lead_days,
+    clean_lead_times,
+    clean_webhook_url,
+)
 from licensedesk.outbox.registry import enqueue
 
 
-def emit(event: str, lic, data: dict | None = None) -> None:
+def emit(event: str, lic, data: dict | None = None, profile_ids=None) -> None:
     """Record that `event` happened to `lic`. Call it inside the transaction of the change:
-    the fan-out to profiles runs in the worker, and nothing is lost if it is down."""
-    enqueue(
-        "notifications.fanout",
-        {
-            "event": event,
-            "license_id": lic.pk,
-            "organization_id": lic.organization_id,
-            "at": timezone.now().isoformat(),
-            "data": data or {},
-        },
-    )
+    the fan-out to profiles runs in the worker, and nothing is lost if it is down.
+    `profile_ids`: only these of the profiles it matches (whose own lead time is due)."""
+    payload = {
+        "event": event,
+        "license_id": lic.pk,
+        "organization_id": lic.organization_id,
+        "at": timezone.now().isoformat(),
+        "data": data or {},
+    }
+    if profile_ids is not None:
+        payload["profile_ids"] = list(profile_ids)
+    enqueue("notifications.fanout", payload)
 
 
-def profiles_for(event: str, lic):
-    """The company's unmuted profiles subscribed to `event` whose scope holds `lic`."""
+def profiles_for(event: str, lic, only=None):
+    """The company's unmuted profiles subscribed to `event` whose scope holds `lic` (of the
+    profiles `only`, if given)."""
     profiles = NotificationProfile.objects.filter(organization_id=lic.organization_id, muted=False)
+    if only is not None:
+        profiles = profiles.filter(pk__in=only)
     in_scope = Q(scope=NotificationProfile.Scope.ALL) | Q(
         scope=NotificationProfile.Scope.GROUPS, groups__memberships__license=lic
     )
@@ -58,7 +67,7 @@ def fan_out(payload: dict) -> int:
     }
     emails: dict[str, dict] = {}  # by address, as the recipient reads it: one email each
     new = []
-    for profile in profiles_for(event, lic):
+    for profile in profiles_for(event, lic, payload.get("profile_ids")):
         if profile.email_enabled:
             matched = {
                 "profile_id": profile.pk,
@@ -151,6 +160,10 @@ def _clean(user, data: dict, profile=None) -> dict:
         )
     if "care_tiers" in data:
         cleaned["care_tiers"] = tiers.clean_followed(data["care_tiers"])
+    if "grace_lead_days" in data:
+        cleaned["grace_lead_days"] = clean_grace_lead_days(
+            data.get("grace_lead_days") or events.DEFAULT_GRACE_LEAD_DAYS
+        )
     if "extra_emails" in data:
         cleaned["extra_emails"] = clean_emails(data.get("extra_emails"))
     if "webhook_url" in data:

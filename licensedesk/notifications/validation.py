@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from licensedesk.core.errors import ServiceError
-from licensedesk.notifications.events import MAX_LEAD_DAYS
+from licensedesk.notifications.events import MAX_GRACE_LEAD_DAYS, MAX_LEAD_DAYS
 
 MAX_EXTRA_EMAILS = 50
 
@@ -33,6 +33,23 @@ def clean_lead_times(values) -> list[int]:
             code="invalid_lead_times",
             field="lead_times",
         )
+    return leads
+
+
+def clean_grace_lead_days(values) -> list[int]:
+    """Days before a grace period ends that "Grace ending" fires: 1 to 90, ten at most."""
+    refused = ServiceError(
+        f"Grace lead times are whole numbers of days from 1 to {MAX_GRACE_LEAD_DAYS} "
+        "(ten at most).",
+        code="invalid_lead_times",
+        field="grace_lead_days",
+    )
+    try:
+        leads = sorted({int(v) for v in values}, reverse=True)
+    except (TypeError, ValueError) as exc:
+        raise refused from exc
+    if not leads or len(leads) > 10 or any(not 1 <= d <= MAX_GRACE_LEAD_DAYS for d in leads):
+        raise refused
     return leads
 
 

@@ -12,6 +12,9 @@ INSTALLATION_EVENTS = {
     events.INSTALLATION_ONLINE,
     events.INSTALLATION_CRITICAL,
     events.INSTALLATION_RECOVERED,
+    events.GRACE_ENDING,
+    events.GRACE_EXPIRED,
+    events.CHANGES_USED_UP,
 }
 
 
@@ -29,6 +32,44 @@ def _when(value) -> str:
 def _count(n, one: str, many: str) -> str:
     n = int(n or 0)
     return f"{n} {one if n == 1 else many}"
+
+
+def hours_ahead(hours) -> str:
+    """ "in 3 days", "in 20 hours", "within the hour": how soon, as people say it."""
+    hours = max(0, int(hours or 0))
+    if hours >= 48:
+        return f"in {round(hours / 24)} days"
+    if hours >= 1:
+        return f"in {_count(hours, 'hour', 'hours')}"
+    return "within the hour"
+
+
+def _grace(event: str, data: dict, name: str) -> list[str]:
+    devices = data.get("devices") or {}
+    if event == events.GRACE_ENDING:
+        in_grace = _count(devices.get("in_grace"), "device runs", "devices run")
+        ends = _when(data.get("grace_ends_at"))
+        return [
+            f"{in_grace} in grace on the installation {name}: cameras stop recording "
+            f"{hours_ahead(data.get('hours_left'))} ({ends}) unless their licenses are "
+            "activated.",
+            "Activate them from the installation's page: upload a license request (.lrq) "
+            "from the customer's VMS, or activate online with licensedesk-client.",
+        ]
+    if event == events.GRACE_EXPIRED:
+        stopped = _count(devices.get("grace_expired"), "device's", "devices'")
+        return [
+            f"The grace period of {stopped} licenses ran out on the installation {name}: "
+            "they stopped recording.",
+            "Activate their licenses from the installation's page to record again.",
+        ]
+    changes = data.get("changes_without_activation") or {}
+    return [
+        f"The installation {name} used all {_count(changes.get('allowed'), 'change', 'changes')}"
+        " it may make without activation: the next device replaced or added needs an "
+        "activated license.",
+        "Activate its device licenses from the installation's page.",
+    ]
 
 
 def _reasons(data) -> str:
@@ -66,6 +107,8 @@ def sentences(event: str, data: dict) -> list[str]:
             f"The installation {name} is no longer Critical; it is {_state(data.get('state'))}."
         ]
         return said + ([f"Still to look at: {why}."] if why else [])
+    if event in (events.GRACE_ENDING, events.GRACE_EXPIRED, events.CHANGES_USED_UP):
+        return _grace(event, data, name)
     if event == events.LICENSE_REGISTERED:
         who = data.get("registered_by")
         return [f"{who} registered the license." if who else "The license was registered."]

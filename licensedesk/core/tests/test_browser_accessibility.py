@@ -88,6 +88,10 @@ def main_pages(user) -> list[tuple[str, str, bool]]:
         ("care-reminders", "/care/reminders/", False),
         ("care-reminder-form", "/care/reminders/new/", False),
     ]
+    # The page of devices in grace, with its activation form (the demo's, where visible).
+    in_grace = access.installations_visible_to(user).filter(health__devices_in_grace__gt=0)
+    if grace := in_grace.order_by("id").first():
+        pages.append(("installation-grace", f"/installations/{grace.pk}/", True))
     if access.is_license_admin(user):
         pages += [
             ("notification-profiles", "/notifications/profiles/", False),

@@ -40,3 +40,26 @@ def test_running_the_demo_again_adds_nothing_and_the_worker_keeps_its_states():
     offline.detect_offline()
     alerts.send_alerts()
     assert sorted(Health.objects.values_list("state", flat=True)) == states
+
+
+@pytest.mark.django_db
+def test_the_demo_has_devices_in_grace_ending_in_3_days_and_one_whose_grace_expired(run_jobs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from licensedesk.monitoring import grace
+    from licensedesk.notifications.models import Delivery
+
+    demo()
+    parking = Health.objects.get(hostname="vms-parking-07")
+    left = parking.grace_ends_at - timezone.now()
+    assert parking.devices_in_grace == 4 and timedelta(days=2.9) < left <= timedelta(days=3)
+    warehouse = Health.objects.get(hostname="vms-warehouse-08")
+    assert warehouse.devices_grace_expired == 6 and warehouse.changes_used == 10
+    # the worker tells the demo profile: grace ending, grace expired, no changes left
+    assert grace.send_grace_alerts() == 3
+    run_jobs()
+    assert {"grace_ending", "grace_expired", "changes_used_up"} <= set(
+        Delivery.objects.values_list("event", flat=True)
+    )

@@ -11,12 +11,12 @@ from django.db.migrations.executor import MigrationExecutor
 BEFORE = [
     ("licenses", "0006_search_document_index"),
     ("care", "0004_carefiring_profile_carereminder_group_and_more"),
-    ("notifications", "0002_delivery_locked_by"),
+    ("notifications", "0003_grace_lead_days"),
 ]
 AFTER = [
     ("licenses", "0009_drop_one_care_level"),
     ("care", "0005_care_tiers"),
-    ("notifications", "0003_notificationprofile_care_tiers"),
+    ("notifications", "0004_notificationprofile_care_tiers"),
 ]
 FAR = date(2099, 1, 1)  # "later" whatever day the test runs
 

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from licensedesk.core.markup import escaped, shortened, url
+from licensedesk.monitoring.device_licenses import DeviceLicenses, time_until
 
 register = template.Library()
 
@@ -43,7 +44,7 @@ def installation_row(installation, now=None):
         version = installation.product_version
     return mark_safe(  # noqa: S308 - every value above is escaped
         _ROW.format(
-            state + _maintenance(installation, now),
+            state + _maintenance(installation, now) + _device_licenses(health, now),
             url("monitoring:detail", 0, installation.pk),
             escaped(host),
             _reported_as(reported_as),
@@ -73,3 +74,20 @@ def _maintenance(installation, now) -> str:
         return f'<br><span class="badge warn">In maintenance until {until} UTC</span>'
     starts = window.starts_at.strftime("%Y-%m-%d %H:%M")
     return f'<br><small class="muted">Maintenance from {starts} UTC</small>'
+
+
+def _device_licenses(health, now) -> str:
+    """Badges for devices in grace (and how soon they stop), expired, no changes left."""
+    found = DeviceLicenses.of(health, now)
+    if found is None or not found.needs_activation:
+        return ""
+    badges = []
+    if found.in_grace:
+        soon = found.grace_ends_at - now
+        when = f", stop in {time_until(soon)}" if soon.total_seconds() > 0 else ""
+        badges.append(f'<span class="badge warn">{found.in_grace} in grace{when}</span>')
+    if found.grace_expired:
+        badges.append(f'<span class="badge bad">{found.grace_expired} grace expired</span>')
+    if found.no_changes_left:
+        badges.append('<span class="badge warn">No changes left</span>')
+    return "<br>" + " ".join(badges)

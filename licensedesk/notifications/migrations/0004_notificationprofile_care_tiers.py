@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0002_delivery_locked_by"),
+        ("notifications", "0003_grace_lead_days"),
     ]
 
     operations = [
