@@ -2,6 +2,7 @@
 and sort by either tier), in the API; each tier on its own, and nothing of another company's
 or an ungranted license shows."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -172,3 +173,23 @@ def test_nobody_else_reads_a_license_s_tiers(login, api, world, licenses, who):
     assert api(user).get(f"/api/v1/licenses/{code}").status_code == 404
     csv = login(user).get("/licenses/export.csv?care_tier=premium").streaming_content
     assert code not in b"".join(csv).decode()
+
+
+def test_the_json_export_has_each_tier_and_takes_care_tier(api, world, licenses):
+    def rows(user, query):
+        r = api(user).get("/api/v1/licenses/export?format=json" + query)
+        assert r.status_code == 200
+        return json.loads(b"".join(r.streaming_content) if r.streaming else r.content)
+
+    found = rows(world.license_user, "&care_status=ending&care_tier=plus")
+    assert [row["slc"] for row in found] == [licenses["both"].code]
+    assert {k: v for k, v in found[0].items() if k.startswith("care_")} == {
+        "care_plus_ends_on": str(days(20)),
+        "care_plus_status": "Ends within 90 days",
+        "care_premium_ends_on": str(days(300)),
+        "care_premium_status": "Active",
+    }
+    # The ungranted license and the other company's never show.
+    assert rows(world.license_user, "&care_tier=premium&care_status=ending") == []
+    theirs = rows(world.outsider, "&care_tier=premium&care_status=ending")
+    assert [row["slc"] for row in theirs] == [licenses["theirs"].code]
