@@ -108,11 +108,10 @@ def steps():
         [
             "SET session_replication_role = replica",
             f"""INSERT INTO licenses_license (id, code, product_id, version_id, sequence,
-                    device_licenses, devices_used, care_level, care_ends_on, sold_to_id,
+                    device_licenses, devices_used, care_plus_ends_on, sold_to_id,
                     issued_at, organization_id, customer_id, description, registered_by_id,
                     registered_at)
                 SELECT i, 'M01-C01-251-' || i || '-BENCH', 1, 1, i, 16, 0,
-                       CASE WHEN {H.format(k=1)} % 10 = 0 THEN '' ELSE 'Plus' END,
                        CASE WHEN {H.format(k=1)} % 10 = 0 THEN NULL
                             ELSE current_date - 400 + {H.format(k=2)} % 1200 END,
                        {ORG}, now(), {ORG}, NULL, '', 2 * {ORG} - 1, now()
@@ -293,7 +292,7 @@ def main():
         cursor.execute("SET synchronous_commit = on")  # as in production: the seed turned it off
         cursor.execute("TRUNCATE care_carefiring, notifications_delivery RESTART IDENTITY")
         cursor.execute(
-            "SELECT count(*), count(*) FILTER (WHERE care_ends_on IS NOT NULL) "
+            "SELECT count(*), count(*) FILTER (WHERE care_plus_ends_on IS NOT NULL) "
             "FROM licenses_license"
         )
         total, with_care = cursor.fetchone()

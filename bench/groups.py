@@ -115,14 +115,14 @@ def seed(reseed: bool) -> Organization:
             f"""
             INSERT INTO licenses_license (
                 code, product_id, version_id, sequence, device_licenses, devices_used,
-                care_level, care_ends_on, issued_at, organization_id, customer_id,
+                care_plus_ends_on, issued_at, organization_id, customer_id,
                 description, registered_by_id, registered_at)
             SELECT
                 'M01-' || ({product_codes})[1 + i %% 3] || '-251-' || lpad(i::text, 6, '0')
                     || '-' || {random_part},
                 ({product_ids})[1 + i %% 3], ({version_ids})[1 + i %% 3], i,
                 10 + {r(7)} %% 90, {r(8)} %% 10,
-                'Plus', current_date + ({r(9)} %% 1000 - 300), now(), %s,
+                current_date + ({r(9)} %% 1000 - 300), now(), %s,
                 CASE WHEN i %% 20 = 0 THEN NULL ELSE %s + {r(10)} %% %s END,
                 CASE WHEN i %% 10 < 7 THEN 'Site ' || i || ' cameras, floor ' || (i %% 12)
                      ELSE '' END,

@@ -64,6 +64,11 @@ def scenarios():
         ("customer 'bluewat'", {"search": "bluewat"}),
         (f"SLC '{code[-6:-1].lower()}'", {"search": code[-6:-1].lower()}),
         ("Care: ends within 90 days", {"care_status": "ending"}),
+        # Care tiers (issue 18): either tier's filter narrowed to one; sorted by a tier's end.
+        ("Care Plus ends within 90 days", {"care_status": "ending", "care_tier": "plus"}),
+        ("Care Premium expired", {"care_status": "expired", "care_tier": "premium"}),
+        ("by Care Plus end", {"ordering": "care_plus_end"}),
+        ("by Care Premium end, last first", {"ordering": "-care_premium_end"}),
         # Several words, each matching somewhere (issue 17): product and version as the list
         # shows them; customer and description; group, product and customer; no match.
         ("'Corporate 2025 R2'", {"search": "Corporate 2025 R2"}),

@@ -117,10 +117,10 @@ def seed() -> tuple:
         cursor.execute(
             """
             INSERT INTO licenses_license (code, product_id, version_id, sequence,
-                device_licenses, devices_used, care_level, sold_to_id, issued_at,
+                device_licenses, devices_used, sold_to_id, issued_at,
                 organization_id, description, registered_at)
             SELECT 'M01-C01-251-' || lpad(s::text, 4, '0') || '-BENCH' || s, %s, %s, s, 100, 0,
-                   '', %s, now(), %s, '', now()
+                   %s, now(), %s, '', now()
             FROM generate_series(1, %s) s
             """,
             [product.pk, version.pk, org.pk, org.pk, INSTALLATIONS // PER_LICENSE],

@@ -20,7 +20,8 @@ first, so it can be run again. What it makes:
   (every license of Northwind but a fifth is in one of them);
 * 1,000,000 registered licenses, 100,000 of them Northwind's (every tenth id, so they are
   spread over the table as they would be in real life), codes in the real SLC format
-  (M01-C01-251-0042-7K3QF9), Care ends spread over "none / expired / ending / active",
+  (M01-C01-251-0042-7K3QF9), Care Plus and Care Premium ends each spread over
+  "none / expired / ending / active" (Premium on half of the licenses),
   descriptions on 70% of them, customer "Unspecified" on 5% (Northwind) or 10% (others);
 * each license's search document (`licenses.search`), filled here in SQL: the seed's text
   is plain ASCII, which `lower()` folds as the application's Python does.
@@ -247,7 +248,8 @@ def steps(with_search_documents=True):
             f"""
             INSERT INTO licenses_license (
                 id, code, product_id, version_id, sequence, device_licenses, devices_used,
-                expires_on, care_level, care_ends_on, sold_to_id, issued_at, organization_id,
+                expires_on, care_plus_ends_on, care_premium_ends_on, sold_to_id, issued_at,
+                organization_id,
                 customer_id, description, registered_by_id, registered_at)
             SELECT s.i,
                    'M01-' || p.code || '-' || pv.code || '-'
@@ -256,12 +258,14 @@ def steps(with_search_documents=True):
                    8 + s.r4 % 249,
                    (s.r4 / 249) % (9 + s.r4 % 249),
                    CASE WHEN s.r5 % 5 = 0 THEN current_date + (s.r5 % 1500 - 300) END,
-                   CASE WHEN s.r6 % 100 < 10 THEN ''
-                        ELSE (ARRAY['Basic', 'Plus', 'Premium'])[1 + s.r7 % 3] END,
-                   CASE WHEN s.r6 % 100 < 10 THEN NULL                          -- no Care
+                   CASE WHEN s.r6 % 100 < 10 THEN NULL                -- no Care Plus
                         WHEN s.r6 % 100 < 40 THEN current_date - 1 - s.r7 % 1000  -- expired
                         WHEN s.r6 % 100 < 48 THEN current_date + s.r7 % 91      -- ending
                         ELSE current_date + 91 + s.r7 % 1000 END,               -- active
+                   CASE WHEN s.r8 % 100 < 50 THEN NULL             -- no Care Premium
+                        WHEN s.r8 % 100 < 65 THEN current_date - 1 - s.r5 % 1000  -- expired
+                        WHEN s.r8 % 100 < 72 THEN current_date + s.r5 % 91      -- ending
+                        ELSE current_date + 91 + s.r5 % 1000 END,               -- active
                    s.org,
                    now() - make_interval(secs => s.r8 % (5 * 365 * 86400)) - interval '30 days',
                    s.org,

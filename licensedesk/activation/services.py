@@ -46,11 +46,12 @@ def license_payload(lic: License, kind: str) -> dict:
         "version": {"code": lic.version.code, "name": lic.version.name},
         "addons": _addon_codes(lic),
         "deviceLicenses": {"total": lic.device_licenses, "activated": lic.devices_used},
-        "care": (
-            {"level": lic.care_level, "endsOn": lic.care_ends_on.isoformat()}
-            if lic.care_ends_on
+        "care": {
+            care.tier: {"level": care.level, "endsOn": care.ends_on.isoformat()}
+            if care.ends_on
             else None
-        ),
+            for care in lic.care_tiers
+        },
         "expiresOn": lic.expires_on.isoformat() if lic.expires_on else None,
         "licensee": lic.organization.name if lic.organization_id else None,
         "customer": lic.customer.name if lic.customer_id else None,

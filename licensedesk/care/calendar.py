@@ -9,6 +9,7 @@ from icalendar import Calendar, Event
 
 from licensedesk import access
 from licensedesk.audit.services import record
+from licensedesk.care import tiers
 from licensedesk.care.models import CalendarFeed
 from licensedesk.core import text
 from licensedesk.licenses.export import in_chunks
@@ -64,14 +65,15 @@ def _calendar_ends() -> tuple[bytes, bytes]:
     return head, tail
 
 
-def _event(lic, stamp, base_url: str) -> bytes:
+def _event(lic, tier: str, stamp, base_url: str) -> bytes:
+    care = tiers.of(lic, tier)
     customer = lic.customer.name if lic.customer_id else "Unspecified"
-    what = f"{lic.care_level} Care of {lic.product.name} for {customer} ends."
+    what = f"{care.label} of {lic.product.name} for {customer} ends."
     event = Event()
-    event.add("uid", f"care-{lic.code}-{lic.care_ends_on:%Y%m%d}@licensedesk")
+    event.add("uid", f"care-{tier}-{lic.code}-{care.ends_on:%Y%m%d}@licensedesk")
     event.add("dtstamp", stamp)
-    event.add("dtstart", lic.care_ends_on)
-    event.add("summary", text.normalized(f"Care ends: {lic.code} ({customer})"))
+    event.add("dtstart", care.ends_on)
+    event.add("summary", text.normalized(f"{care.label} ends: {lic.code} ({customer})"))
     event.add("description", text.normalized(f"{what} {lic.description}".strip()))
     event.add("url", f"{base_url}/licenses/{lic.code}/")
     return event.to_ical()
@@ -79,15 +81,15 @@ def _event(lic, stamp, base_url: str) -> bytes:
 
 def feed(user, base_url: str):
     """The calendar (RFC 5545, written by the icalendar library), in pieces: one all-day
-    event per Care end date the user may see, by date, read in chunks (`in_chunks`)."""
+    event per Care tier end date the user may see (Care Plus, then Care Premium, each by
+    date), read in chunks (`in_chunks`)."""
     head, tail = _calendar_ends()
     yield head
     stamp = timezone.now()
-    licenses = (
-        access.licenses_visible_to(user)
-        .filter(care_ends_on__isnull=False)
-        .select_related("product", "customer")
-    )
-    for lic in in_chunks(licenses, "care_ends_on", False, CHUNK):
-        yield _event(lic, stamp, base_url)
+    visible = access.licenses_visible_to(user).select_related("product", "customer")
+    for tier in tiers.TIERS:
+        ends = tiers.ends_field(tier)
+        licenses = visible.filter(**{f"{ends}__isnull": False})
+        for lic in in_chunks(licenses, ends, False, CHUNK):
+            yield _event(lic, tier, stamp, base_url)
     yield tail

@@ -1,7 +1,7 @@
 from django import forms
 
 from licensedesk.accounts.forms import ServiceFormMixin
-from licensedesk.care.models import CareReminder
+from licensedesk.care.models import CareReminder, FollowedTiers
 from licensedesk.core.forms import Form
 
 LEAD_CHOICES = [
@@ -32,6 +32,13 @@ class ReminderForm(ServiceFormMixin, Form):
         label="When",
     )
     other_lead = forms.IntegerField(label="Also this many days before", required=False)
+    care_tiers = forms.ChoiceField(
+        choices=FollowedTiers.choices,
+        widget=forms.RadioSelect,
+        initial=FollowedTiers.BOTH,
+        required=False,
+        label="Which Care",
+    )
     notify_me = forms.BooleanField(label="Email me", required=False, initial=True)
     extra_emails = forms.CharField(
         label="Also email",
@@ -51,4 +58,6 @@ class ReminderForm(ServiceFormMixin, Form):
         if other is not None:
             leads.append(other)
         data["lead_times"] = leads
+        if not data.get("care_tiers"):
+            data.pop("care_tiers", None)  # not sent: the default, or as it was
         return data

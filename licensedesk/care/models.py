@@ -7,6 +7,21 @@ class CareLevel(models.TextChoices):
     PREMIUM = "Premium", "Premium"
 
 
+class CareTier(models.TextChoices):
+    """The Care subscriptions that end (`care.tiers`): Basic is no tier."""
+
+    PLUS = "plus", "Care Plus"
+    PREMIUM = "premium", "Care Premium"
+
+
+class FollowedTiers(models.TextChoices):
+    """The tiers a Care reminder or a notification profile follows."""
+
+    BOTH = "both", "Care Plus and Care Premium"
+    PLUS = "plus", "Care Plus"
+    PREMIUM = "premium", "Care Premium"
+
+
 class CarePeriod(models.Model):
     """One period of Care on a license. A renewal adds a period; history is never edited."""
 
@@ -56,6 +71,9 @@ class CareReminder(models.Model):
         "licenses.License", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     lead_times = models.JSONField(default=list)
+    care_tiers = models.CharField(
+        "Care tiers", max_length=10, choices=FollowedTiers.choices, default=FollowedTiers.BOTH
+    )
     notify_me = models.BooleanField(default=True)
     extra_emails = models.JSONField(default=list, blank=True)
     muted = models.BooleanField(default=False)
@@ -82,14 +100,16 @@ class ReminderLead(models.Model):
 
 
 class CareFiring(models.Model):
-    """A lead time that fired for one license's Care period: each fires once per period (the
-    period is known by its end date; a renewal moves it and starts over)."""
+    """A lead time that fired for one license's Care tier period: each fires once per tier and
+    period (the period is known by its end date; a renewal of that tier moves it and starts
+    over, and leaves the other tier's firings alone)."""
 
     reminder = models.ForeignKey(CareReminder, null=True, blank=True, on_delete=models.CASCADE)
     profile = models.ForeignKey(
         "notifications.NotificationProfile", null=True, blank=True, on_delete=models.CASCADE
     )
     license = models.ForeignKey("licenses.License", on_delete=models.CASCADE, related_name="+")
+    tier = models.CharField(max_length=10, choices=CareTier.choices)
     care_ends_on = models.DateField()
     lead_days = models.IntegerField()  # -1: the day after Care ended ("Care ended")
     fired_on = models.DateField()
@@ -98,12 +118,12 @@ class CareFiring(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["reminder", "license", "care_ends_on", "lead_days"],
+                fields=["reminder", "license", "tier", "care_ends_on", "lead_days"],
                 condition=models.Q(reminder__isnull=False),
                 name="reminder_firing_once",
             ),
             models.UniqueConstraint(
-                fields=["profile", "license", "care_ends_on", "lead_days"],
+                fields=["profile", "license", "tier", "care_ends_on", "lead_days"],
                 condition=models.Q(profile__isnull=False),
                 name="profile_firing_once",
             ),

@@ -1,5 +1,6 @@
-"""The Care overview: how many Care subscriptions end in each of the next 12 months, and the
-windows a partner acts on (ending soon, ended lately: renewal opportunities)."""
+"""The Care overview: how many Care subscriptions of each tier end in each of the next 12
+months, and the windows a partner acts on (ending soon, ended lately: renewal
+opportunities)."""
 
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -9,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from licensedesk import access
+from licensedesk.care import tiers
 from licensedesk.care.status import ENDING_WITHIN_DAYS, today
 
 RENEWAL_DAYS = 90  # Care that ended this many days ago or less is a renewal opportunity
@@ -21,51 +23,63 @@ def licenses_link(**params) -> str:
 
 
 def care_windows(user, on: date | None = None) -> dict:
-    """{key: {count, url, first, last}} for Care ending within 30 and within 90 days (today
-    included) and ended in the last 90 days, of the licenses the user may see: one query,
-    read from the (company, Care end) index. Each url lists exactly the licenses counted."""
+    """{tier: {key: {count, url, first, last}}}: for each Care tier, Care ending within 30 and
+    within 90 days (today included) and ended in the last 90 days, of the licenses the user
+    may see: one query, read from the (company, tier's end) indexes. Each url lists exactly
+    the licenses counted."""
     on = on or today()
     windows = window_bounds(on)
     first = min(w[0] for w in windows.values())
     last = max(w[1] for w in windows.values())
     counts = (
         access.licenses_visible_to(user)
-        .filter(care_ends_on__gte=first, care_ends_on__lte=last)
+        .filter(tiers.ends_between_q(first, last + timedelta(days=1)))
         .aggregate(**window_counts(windows))
     )
     return windows_counted(windows, counts)
 
 
 def window_bounds(on: date) -> dict:
-    """{key: (first day, last day, the list's order)} of the Care windows on `on`."""
+    """{key: (first day, last day, the list's order: "" or "-")} of the Care windows on
+    `on`."""
     return {
-        "ending_30": (on, on + timedelta(days=30), "care_end"),
-        "ending_90": (on, on + timedelta(days=ENDING_WITHIN_DAYS), "care_end"),
-        "ended_90": (on - timedelta(days=RENEWAL_DAYS), on - timedelta(days=1), "-care_end"),
+        "ending_30": (on, on + timedelta(days=30), ""),
+        "ending_90": (on, on + timedelta(days=ENDING_WITHIN_DAYS), ""),
+        "ended_90": (on - timedelta(days=RENEWAL_DAYS), on - timedelta(days=1), "-"),
     }
 
 
 def window_counts(windows: dict) -> dict:
-    """The aggregates that count licenses in each of `windows` (`window_bounds`), to pass
-    to `aggregate()`, alone or beside others."""
-    return {
-        # The date, not the id: counted from an index that holds the Care end alone.
-        key: Count("care_ends_on", filter=Q(care_ends_on__gte=start, care_ends_on__lte=end))
-        for key, (start, end, _) in windows.items()
-    }
+    """The aggregates that count licenses in each of `windows` (`window_bounds`) for each
+    Care tier, to pass to `aggregate()`, alone or beside others."""
+    counted = {}
+    for tier in tiers.TIERS:
+        ends = tiers.ends_field(tier)
+        for key, (start, end, _) in windows.items():
+            # The date, not the id: what the indexes of the tier's end hold.
+            counted[f"{tier}_{key}"] = Count(ends, filter=Q(**{f"{ends}__range": (start, end)}))
+    return counted
 
 
 def windows_counted(windows: dict, counts: dict) -> dict:
     """`care_windows`' answer from the counts of `window_counts`."""
     day = timedelta(days=1)
     return {
-        key: {
-            "count": counts[key],
-            "first": start,
-            "last": end,
-            "url": licenses_link(care_ends_from=start, care_ends_until=end + day, ordering=order),
+        tier: {
+            key: {
+                "count": counts[f"{tier}_{key}"],
+                "first": start,
+                "last": end,
+                "url": licenses_link(
+                    care_tier=tier,
+                    care_ends_from=start,
+                    care_ends_until=end + day,
+                    ordering=f"{order}care_{tier}_end",
+                ),
+            }
+            for key, (start, end, order) in windows.items()
         }
-        for key, (start, end, order) in windows.items()
+        for tier in tiers.TIERS
     }
 
 
@@ -81,16 +95,17 @@ def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def care_endings_by_month(user, on: date | None = None) -> list[dict]:
-    """[{month, count, ends_from, ends_until}] for the next 12 months (this one included), of
-    the licenses the user may see: one grouped query."""
+def care_endings_by_month(user, tier: str, on: date | None = None) -> list[dict]:
+    """[{month, count, until, url, …}] of one Care tier for the next 12 months (this one
+    included), of the licenses the user may see: one grouped query."""
     on = on or today()
     months = month_starts(on)
     end = next_month(months[-1])
+    ends = tiers.ends_field(tier)
     counts = dict(
         access.licenses_visible_to(user)
-        .filter(care_ends_on__gte=months[0], care_ends_on__lt=end)
-        .annotate(month=TruncMonth("care_ends_on"))
+        .filter(**{f"{ends}__gte": months[0], f"{ends}__lt": end})
+        .annotate(month=TruncMonth(ends))
         .values("month")
         .annotate(n=Count("id"))
         .values_list("month", "n")
@@ -107,6 +122,12 @@ def care_endings_by_month(user, on: date | None = None) -> list[dict]:
                 "month": m,
                 "count": count,
                 "until": next_month(m),
+                "url": licenses_link(
+                    care_tier=tier,
+                    care_ends_from=m,
+                    care_ends_until=next_month(m),
+                    ordering=f"care_{tier}_end",
+                ),
                 "x": i * 60 + 8,
                 "cx": i * 60 + 30,
                 "height": height,

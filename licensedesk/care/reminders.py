@@ -5,6 +5,7 @@ from django.db import transaction
 
 from licensedesk import access
 from licensedesk.audit.services import record
+from licensedesk.care import tiers
 from licensedesk.care.models import CareReminder, ReminderLead
 from licensedesk.core.errors import ServiceError
 from licensedesk.licenses.codes import normalize
@@ -36,6 +37,8 @@ def _apply(user, reminder: CareReminder, data: dict) -> CareReminder:
             )
     if "lead_times" in data:
         reminder.lead_times = clean_lead_times(data["lead_times"])
+    if "care_tiers" in data:
+        reminder.care_tiers = tiers.clean_followed(data["care_tiers"])
     if "notify_me" in data:
         reminder.notify_me = bool(data["notify_me"])
     if "extra_emails" in data:

@@ -1,6 +1,7 @@
 """Finding due Care reminders and profile events, set-based: one INSERT … SELECT of firings per
-distinct lead time (never a Python loop over licenses), then one delivery per recipient and
-source."""
+Care tier and distinct lead time (never a Python loop over licenses), then one delivery per
+recipient and source. Each tier fires on its own end date, for the reminders and profiles that
+follow it: renewing one tier never silences the other's."""
 
 from collections import defaultdict
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.accounts.models import User
+from licensedesk.care import tiers
 from licensedesk.care.models import CareFiring, CareReminder, ReminderLead
 from licensedesk.core.inserts import insert_from
 from licensedesk.groups.models import Membership
@@ -33,19 +35,26 @@ def _window(lead: int, today: date) -> tuple[date, date]:
     return target - timedelta(days=CATCH_UP_DAYS), target
 
 
-def _not_fired(source: str, lead: int) -> Q:
-    """Not fired yet for this source, license, Care period and lead."""
+def _ends(tier: str) -> str:
+    """The path from a reminder or profile to the end of its licenses' `tier`."""
+    return f"{LICENSE}__{tiers.ends_field(tier)}"
+
+
+def _not_fired(source: str, tier: str, lead: int) -> Q:
+    """Not fired yet for this source, license, tier, Care period and lead."""
     fired = CareFiring.objects.filter(
         **{source: OuterRef("pk")},
         license=OuterRef(LICENSE),
-        care_ends_on=OuterRef(f"{LICENSE}__care_ends_on"),
+        tier=tier,
+        care_ends_on=OuterRef(_ends(tier)),
         lead_days=lead,
     )
     return ~Exists(fired)
 
 
-def _due_reminders(lead: int, today: date):
-    """Reminders with `lead` due today, one row per license due, which the owner may see."""
+def _due_reminders(tier: str, lead: int, today: date):
+    """Reminders following `tier` with `lead` due today, one row per license due, which the
+    owner may see."""
     in_group = Membership.objects.filter(group=OuterRef("group"), license=OuterRef(LICENSE))
     in_scope = (
         Q(scope=CareReminder.Scope.ALL)
@@ -56,15 +65,17 @@ def _due_reminders(lead: int, today: date):
     return CareReminder.objects.filter(
         in_scope,
         access.license_visible_q("owner", LICENSE),
-        _not_fired("reminder", lead),
+        tiers.followed_q(tier),
+        _not_fired("reminder", tier, lead),
         muted=False,
         leads__days=lead,
-        **{f"{LICENSE}__care_ends_on__range": _window(lead, today)},
+        **{f"{_ends(tier)}__range": _window(lead, today)},
     )
 
 
-def _due_profiles(lead: int, today: date):
-    """Profiles with `lead` due today, one row per license due in their scope."""
+def _due_profiles(tier: str, lead: int, today: date):
+    """Profiles following `tier` with `lead` due today, one row per license due in their
+    scope."""
     groups = NotificationProfile.groups.through.objects.filter(
         notificationprofile=OuterRef("pk"),
         licensegroup__memberships__license=OuterRef(LICENSE),
@@ -79,20 +90,22 @@ def _due_profiles(lead: int, today: date):
     )
     return NotificationProfile.objects.filter(
         in_scope,
-        _not_fired("profile", lead),
+        tiers.followed_q(tier),
+        _not_fired("profile", tier, lead),
         muted=False,
         leads__days=lead,
-        **{f"{LICENSE}__care_ends_on__range": _window(lead, today)},
+        **{f"{_ends(tier)}__range": _window(lead, today)},
     )
 
 
-def _fire(source: str, due, lead: int, today: date) -> int:
+def _fire(source: str, due, tier: str, lead: int, today: date) -> int:
     return insert_from(
         CareFiring,
         due,
         **{source: F("pk")},
         license=F(LICENSE),
-        care_ends_on=F(f"{LICENSE}__care_ends_on"),
+        tier=Value(tier),
+        care_ends_on=F(_ends(tier)),
         lead_days=Value(lead),
         fired_on=Value(today),
         queued=Value(False),
@@ -105,13 +118,16 @@ def scan(today: date | None = None) -> dict:
     workers (each lead fires once per Care period)."""
     today = today or timezone.localdate()
     fired = 0
-    for lead in ReminderLead.objects.values_list("days", flat=True).distinct():
-        fired += _fire("reminder", _due_reminders(lead, today), lead, today)
-    for lead in ProfileLead.objects.values_list("days", flat=True).distinct():
-        fired += _fire("profile", _due_profiles(lead, today), lead, today)
+    reminder_leads = list(ReminderLead.objects.values_list("days", flat=True).distinct())
+    profile_leads = list(ProfileLead.objects.values_list("days", flat=True).distinct())
+    for tier in tiers.TIERS:
+        for lead in reminder_leads:
+            fired += _fire("reminder", _due_reminders(tier, lead, today), tier, lead, today)
+        for lead in profile_leads:
+            fired += _fire("profile", _due_profiles(tier, lead, today), tier, lead, today)
     firings = list(
         CareFiring.objects.filter(queued=False).values(
-            "id", "reminder_id", "profile_id", "license_id", "care_ends_on", "lead_days"
+            "id", "reminder_id", "profile_id", "license_id", "tier", "care_ends_on", "lead_days"
         )
     )
     by_source = defaultdict(list)
@@ -148,6 +164,7 @@ def queue_deliveries(by_source: dict, today: date) -> int:
         items = [
             {
                 "license_id": f["license_id"],
+                "tier": f["tier"],
                 "care_ends_on": f["care_ends_on"].isoformat(),
                 "lead_days": f["lead_days"],
                 "event": event_for(f["lead_days"]),

@@ -44,13 +44,9 @@ def label_of(status: str, starts_on: date | None = None) -> str:
     return LABELS[status]
 
 
-def status_q(
-    status: str,
-    field: str = "care_ends_on",
-    on: date | None = None,
-    starts_field: str = "care_starts_on",
-) -> Q:
-    """The same rule as `status_of`, as a query condition."""
+def status_q(status: str, field: str, on: date | None, starts_field: str) -> Q:
+    """The same rule as `status_of`, as a query condition on the end date `field` and start
+    `starts_field` (of one Care tier: `tiers.status_q`)."""
     on = on or today()
     soon = on + timedelta(days=ENDING_WITHIN_DAYS)
     upcoming = Q(**{f"{starts_field}__gt": on})

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from licensedesk import access
-from licensedesk.care import calendar, overview, reminders
+from licensedesk.care import calendar, overview, reminders, tiers
 from licensedesk.care.forms import ReminderForm
 from licensedesk.core import secrets_flash
 from licensedesk.core.errors import ServiceError
@@ -23,7 +23,19 @@ def care_overview(request):
         if feed_secret
         else None
     )
-    months = overview.care_endings_by_month(request.user)
+    windows = overview.care_windows(request.user)
+    charts = []
+    for tier in tiers.TIERS:
+        months = overview.care_endings_by_month(request.user, tier)
+        charts.append(
+            {
+                "tier": tier,
+                "label": tiers.LABELS[tier],
+                "months": months,
+                "total": sum(m["count"] for m in months),
+                "ended": windows[tier]["ended_90"],
+            }
+        )
     has_feed = calendar.CalendarFeed.objects.filter(
         user=request.user, revoked_at__isnull=True
     ).exists()
@@ -31,9 +43,7 @@ def care_overview(request):
         request,
         "care/overview.html",
         {
-            "months": months,
-            "total": sum(m["count"] for m in months),
-            "ended": overview.care_windows(request.user)["ended_90"],
+            "charts": charts,
             "feed_url": feed_url,
             "has_feed": has_feed,
         },
@@ -117,6 +127,7 @@ def reminder_edit(request, reminder_id):
             "slc": reminder.license.code if reminder.license_id else "",
             "lead_times": [d for d in reminder.lead_times if d in standard],
             "other_lead": other[0] if other else None,
+            "care_tiers": reminder.care_tiers,
             "notify_me": reminder.notify_me,
             "extra_emails": "\n".join(reminder.extra_emails),
         },

@@ -101,19 +101,18 @@ def create_demo_licenses() -> list[str]:
         for i in range(12):
             product = editions[i % len(editions)]
             version = ProductVersion.objects.get(product=product, code="251")
-            care_end = today + timedelta(days=rng.choice([-40, 20, 75, 200, 400]))
             [lic] = issuing.issue(
                 product=product,
                 version=version,
                 device_licenses=rng.choice([8, 16, 32, 64]),
                 partner=org,
             )
-            add_period(
-                lic,
-                rng.choice(["Basic", "Plus", "Premium"]),
-                care_end,
-                starts_on=care_end - timedelta(days=365),
-            )
+            # A mix of Care tiers, each renewed on its own date (Basic only: no tier).
+            for level in rng.choice(
+                [(), ("Plus",), ("Premium",), ("Plus", "Premium"), ("Plus", "Premium")]
+            ):
+                care_end = today + timedelta(days=rng.choice([-40, 20, 75, 200, 400]))
+                add_period(lic, level, care_end, starts_on=care_end - timedelta(days=365))
             customer = names[i % len(names)] if i % 6 else None
             services.register(
                 admin,
@@ -131,7 +130,7 @@ def create_demo_licenses() -> list[str]:
             product=editions[0],
             version=ProductVersion.objects.get(product=editions[0], code="252"),
             device_licenses=16,
-            care=("Plus", today + timedelta(days=365)),
+            care=[("Plus", today + timedelta(days=365))],
             count=3,
         )
     return list(unregistered.values_list("code", flat=True)[:3])

@@ -3,11 +3,13 @@ from django.db.models.functions import Coalesce
 
 from licensedesk import access
 from licensedesk.care import status as care_status
+from licensedesk.care import tiers
 from licensedesk.core.ids import parse_id
 
 
 def with_license_summary(customers, user):
-    """Annotate each customer with counts of the licenses `user` may see, by Care status:
+    """Annotate each customer with counts of the licenses `user` may see, by Care status (of
+    either tier):
     one small subquery per count and customer shown, not a grouping of every license."""
     licenses = access.licenses_visible_to(user).filter(customer=OuterRef("pk")).order_by()
 
@@ -17,9 +19,9 @@ def with_license_summary(customers, user):
 
     return customers.annotate(
         license_count=count(),
-        care_active=count(care_status.status_q(care_status.ACTIVE)),
-        care_ending=count(care_status.status_q(care_status.ENDING)),
-        care_expired=count(care_status.status_q(care_status.EXPIRED)),
+        care_active=count(tiers.status_q(care_status.ACTIVE)),
+        care_ending=count(tiers.status_q(care_status.ENDING)),
+        care_expired=count(tiers.status_q(care_status.EXPIRED)),
     )
 
 

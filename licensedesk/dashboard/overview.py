@@ -16,6 +16,7 @@ from licensedesk import access
 from licensedesk.accounts import queries as user_queries
 from licensedesk.activation.models import Activation
 from licensedesk.care import overview as care_overview
+from licensedesk.care import tiers
 from licensedesk.care.status import today
 from licensedesk.licenses.queries import start_of_day
 from licensedesk.monitoring import device_licenses, maintenance
@@ -117,30 +118,54 @@ def license_figures(counts: dict, on: date) -> dict:
 
 
 def care_figures(user, counts: dict, on: date) -> dict:
-    """Care ending within 30 and 90 days, ended in the last 90 (renewal opportunities;
-    counted in `license_counts`), and the next few endings by date."""
+    """For each Care tier: ending within 30 and 90 days, ended in the last 90 (renewal
+    opportunities; counted in `license_counts`); and the next few endings of either tier."""
     windows = care_overview.windows_counted(care_overview.window_bounds(on), counts)
     labels = {
-        "ending_30": ("Care ends within 30 days", "warn"),
-        "ending_90": ("Care ends within 90 days", "warn"),
-        "ended_90": ("Care ended in the last 90 days: renew", "bad"),
+        "ending_30": ("ends within 30 days", "warn"),
+        "ending_90": ("ends within 90 days", "warn"),
+        "ended_90": ("ended in the last 90 days: renew", "bad"),
     }
     figures = {
-        key: Figure(w["count"], labels[key][0], w["url"], labels[key][1])
-        for key, w in windows.items()
+        f"{tier}_{key}": Figure(
+            w["count"], f"{tiers.LABELS[tier]} {labels[key][0]}", w["url"], labels[key][1]
+        )
+        for tier in tiers.TIERS
+        for key, w in windows[tier].items()
     }
-    next_endings = list(
-        access.licenses_visible_to(user)
-        .filter(care_ends_on__gte=on)
-        .select_related("product", "customer")
-        .order_by("care_ends_on", "id")[:FEW]
-    )
     return {
         **figures,
         "tiles": list(figures.values()),
-        "next": next_endings,
-        "next_url": link("licenses:list", care_ends_from=on, ordering="care_end"),
+        "next": next_endings(user, on),
+        "next_urls": [
+            (
+                tiers.LABELS[tier],
+                link(
+                    "licenses:list",
+                    care_tier=tier,
+                    care_ends_from=on,
+                    ordering=f"care_{tier}_end",
+                ),
+            )
+            for tier in tiers.TIERS
+        ],
     }
+
+
+def next_endings(user, on: date) -> list[tuple]:
+    """The next few Care endings of either tier: (date, tier's label, license), by date; the
+    few of each tier from its own index, then merged."""
+    endings = []
+    for tier in tiers.TIERS:
+        ends = tiers.ends_field(tier)
+        licenses = (
+            access.licenses_visible_to(user)
+            .filter(**{f"{ends}__gte": on})
+            .select_related("product", "customer")
+            .order_by(ends, "id")[:FEW]
+        )
+        endings += [(getattr(lic, ends), tiers.LABELS[tier], lic) for lic in licenses]
+    return sorted(endings, key=lambda e: (e[0], e[2].pk, e[1]))[:FEW]
 
 
 def installation_figures(user) -> dict:

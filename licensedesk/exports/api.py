@@ -60,6 +60,7 @@ def export_licenses(
     customer: str = "",
     product: str = "",
     care_status: str = "",
+    care_tier: str = "",
     group: str = "",
     ordering: str = "",
     care_ends_from: str = "",
@@ -68,7 +69,8 @@ def export_licenses(
     registered_until: str = "",
 ):
     """The licenses you may see, narrowed and ordered as `GET /licenses` does (and by the
-    dates of Care's end and of registration, `until` excluded). `visible_to` is filled for
+    dates of Care's end, of either tier or the one `care_tier` names, and of registration,
+    `until` excluded). `visible_to` is filled for
     those who manage visibility (License Admins)."""
     _license_role(request)
     params = {
@@ -76,6 +78,7 @@ def export_licenses(
         "customer": customer,
         "product": product,
         "care_status": care_status,
+        "care_tier": care_tier,
         "group": group,
         "ordering": ordering,
         "care_ends_from": care_ends_from,

@@ -4,6 +4,8 @@ from django.db.models import Q
 
 from licensedesk.accounts.models import Organization
 from licensedesk.audit.admin import AuditedModelAdmin
+from licensedesk.care import status as care_status
+from licensedesk.care import tiers
 from licensedesk.care.models import CareLevel, CarePeriod
 from licensedesk.care.services import add_period
 from licensedesk.core.paging import CappedPaginator
@@ -12,8 +14,14 @@ from licensedesk.licenses.models import License, LicenseGrant
 
 
 class IssueForm(forms.ModelForm):
-    care_level = forms.ChoiceField(choices=[("", "No Care")] + CareLevel.choices, required=False)
-    care_ends_on = forms.DateField(required=False, help_text="The last day of Care.")
+    care_plus_until = forms.DateField(
+        label="Care Plus until", required=False, help_text="The last day of Care Plus, if sold."
+    )
+    care_premium_until = forms.DateField(
+        label="Care Premium until",
+        required=False,
+        help_text="The last day of Care Premium, if sold.",
+    )
 
     class Meta:
         model = License
@@ -24,33 +32,68 @@ class IssueForm(forms.ModelForm):
         version, product = data.get("version"), data.get("product")
         if version and product and version.product_id != product.pk:
             self.add_error("version", f"{version} is not a version of {product}.")
-        if bool(data.get("care_level")) != bool(data.get("care_ends_on")):
-            self.add_error("care_ends_on", "Give both a Care level and its end, or neither.")
+        for tier in tiers.TIERS:
+            until = data.get(f"care_{tier}_until")
+            if until and until < care_status.today():
+                self.add_error(f"care_{tier}_until", "Care cannot end before it starts (today).")
         return data
+
+    def care_to_add(self) -> list[tuple[str, object]]:
+        """(level, until) of each tier the vendor gave an end to."""
+        return [
+            (tiers.LEVEL_OF[tier], self.cleaned_data[f"care_{tier}_until"])
+            for tier in tiers.TIERS
+            if self.cleaned_data.get(f"care_{tier}_until")
+        ]
 
 
 class CarePeriodInline(admin.TabularInline):
+    """One tier's Care periods (history is never edited: renew with `licensedesk
+    renew-care`)."""
+
     model = CarePeriod
     extra = 0
     readonly_fields = ("level", "starts_on", "ends_on", "created_at")
     can_delete = False
+    level = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(level=self.level)
 
     def has_add_permission(self, request, obj=None):
-        return False  # renew with the action below or `licensedesk renew-care`: never edit history
+        return False
+
+
+class CarePlusInline(CarePeriodInline):
+    verbose_name_plural = "Care Plus periods"
+    level = CareLevel.PLUS
+
+
+class CarePremiumInline(CarePeriodInline):
+    verbose_name_plural = "Care Premium periods"
+    level = CareLevel.PREMIUM
+
+
+class CareBasicInline(CarePeriodInline):
+    verbose_name_plural = "Care Basic periods (history: Basic no longer ends)"
+    level = CareLevel.BASIC
 
 
 class CareLevelFilter(admin.SimpleListFilter):
-    """The Care levels from their choices: Django's default would read every license's level
-    to find the distinct ones."""
+    """Licenses with Care of a tier, as of today (active, ending or not started yet): from
+    the tiers' choices and their indexed end dates, never a scan for distinct values."""
 
-    title = "Care level"
-    parameter_name = "care_level"
+    title = "Care"
+    parameter_name = "care"
 
     def lookups(self, request, model_admin):
-        return CareLevel.choices
+        return tiers.CHOICES
 
     def queryset(self, request, queryset):
-        return queryset.filter(care_level=self.value()) if self.value() else queryset
+        tier = tiers.tier_of(self.value())
+        if tier is None:
+            return queryset
+        return queryset.filter(**{f"{tiers.ends_field(tier)}__gte": care_status.today()})
 
 
 @admin.register(License)
@@ -60,8 +103,8 @@ class LicenseAdmin(AuditedModelAdmin):
         "product",
         "version",
         "device_licenses",
-        "care_level",
-        "care_ends_on",
+        "care_plus_ends_on",
+        "care_premium_ends_on",
         "sold_to",
         "organization",
         "customer",
@@ -87,11 +130,13 @@ class LicenseAdmin(AuditedModelAdmin):
         "registered_by",
         "registered_at",
         "devices_used",
-        "care_level",
-        "care_ends_on",
+        "care_plus_ends_on",
+        "care_plus_starts_on",
+        "care_premium_ends_on",
+        "care_premium_starts_on",
     )
     autocomplete_fields = ("sold_to",)
-    inlines = [CarePeriodInline]
+    inlines = [CarePlusInline, CarePremiumInline, CareBasicInline]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -105,8 +150,8 @@ class LicenseAdmin(AuditedModelAdmin):
                 "version",
                 "device_licenses",
                 "addons",
-                "care_level",
-                "care_ends_on",
+                "care_plus_until",
+                "care_premium_until",
                 "expires_on",
                 "sold_to",
             ]
@@ -123,8 +168,9 @@ class LicenseAdmin(AuditedModelAdmin):
             )
         super().save_model(request, obj, form, change)
         search.refresh_ids([obj.pk])
-        if not change and form.cleaned_data.get("care_level"):
-            add_period(obj, form.cleaned_data["care_level"], form.cleaned_data["care_ends_on"])
+        if not change:
+            for level, until in form.care_to_add():
+                add_period(obj, level, until)
 
     def get_search_results(self, request, queryset, search_term):
         """Licenses that every word matches in their search document (SLC, product, version,

@@ -67,11 +67,22 @@ class DevicesOut(Schema):
     used: int
 
 
-class CareOut(Schema):
-    level: str | None
-    ends_on: date | None
+class TierOut(Schema):
+    """One Care tier of a license."""
+
+    level: str
+    ends_on: date
     status: str
+    # Set when this tier's Care has not started yet ("upcoming"), so a client can say when.
     starts_on: date | None = None
+
+
+class CareOut(Schema):
+    """Care Plus (upgrades) and Care Premium (support), each null without Care of its own.
+    Care Basic comes with every license and does not end: it is not listed."""
+
+    plus: TierOut | None
+    premium: TierOut | None
 
 
 class GroupRef(Schema):
@@ -109,13 +120,22 @@ class LicenseOut(Schema):
 
     @staticmethod
     def resolve_care(obj):
-        return {
-            "level": obj.care_level or None,
-            "ends_on": obj.care_ends_on,
-            "status": obj.care_status,
-            # Set when Care has not started yet ("upcoming"), so a client can say when.
-            "starts_on": obj.care_starts_on if obj.care_status == "upcoming" else None,
+        return care_of(obj)
+
+
+def care_of(lic) -> dict:
+    """The API's `care` of a license: one entry per tier, null without its Care."""
+    return {
+        care.tier: {
+            "level": care.level,
+            "ends_on": care.ends_on,
+            "status": care.status,
+            "starts_on": care.upcoming_start,
         }
+        if care.ends_on
+        else None
+        for care in lic.care_tiers
+    }
 
 
 class RegisterIn(Schema):
@@ -174,21 +194,24 @@ def list_licenses(
     customer: str = "",
     product: str = "",
     care_status: str = "",
+    care_tier: str = "",
     group: str = "",
     ordering: str = "",
 ):
     """Licenses you may see. `search` finds the licenses that each of its words matches
     somewhere: SLC, product and version, customer, description or a group's name (any
     case, accents forgiven). `customer` is an id or `none` (Unspecified); `care_status` is
-    active, ending, expired, upcoming (not started yet) or none; `group` a license group id;
-    `ordering` one of slc, product, customer, care_end, devices, registered (prefix `-` to
-    reverse)."""
+    active, ending, expired, upcoming (not started yet) or none, of either Care tier (none:
+    of neither) unless `care_tier` (plus or premium) names one; `group` a license group id;
+    `ordering` one of slc, product, customer, care_plus_end, care_premium_end, devices,
+    registered (prefix `-` to reverse)."""
     _license_role(request)
     params = {
         "search": search,
         "customer": customer,
         "product": product,
         "care_status": care_status,
+        "care_tier": care_tier,
         "group": group,
         "ordering": ordering,
     }

@@ -4,6 +4,7 @@ time. The columns slc, customer, description, groups and visible_to are the ones
 takes back, so that an exported file, edited and imported, changes only what was edited."""
 
 from licensedesk import access
+from licensedesk.care import tiers
 from licensedesk.exports import chunks as keyset
 from licensedesk.exports.formats import DATE, DATETIME, INT, LIST, Column, Table
 from licensedesk.licenses.models import LicenseGrant
@@ -11,12 +12,19 @@ from licensedesk.licenses.queries import find_licenses, sort_of, with_list_detai
 
 CHUNK = keyset.CHUNK
 
-# Care as the list shows it: one place to change when Care comes in tiers.
-CARE_COLUMNS = (
-    Column("care_level", lambda lic: lic.care_level),
-    Column("care_ends_on", lambda lic: lic.care_ends_on, DATE, nullable=True),
-    Column("care_status", lambda lic: lic.care_status_label),
-)
+
+def _care_columns(tier: str) -> tuple[Column, Column]:
+    """A Care tier's end and status (`care.tiers`), as the list shows them."""
+    return (
+        Column(
+            f"care_{tier}_ends_on", lambda lic: tiers.of(lic, tier).ends_on, DATE, nullable=True
+        ),
+        Column(f"care_{tier}_status", lambda lic: tiers.of(lic, tier).status_label),
+    )
+
+
+# Care as the list shows it: Care Plus and Care Premium side by side.
+CARE_COLUMNS = (*_care_columns(tiers.PLUS), *_care_columns(tiers.PREMIUM))
 
 COLUMNS = (
     Column("slc", lambda lic: lic.code),

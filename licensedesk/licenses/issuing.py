@@ -1,11 +1,13 @@
 """The vendor issues SLCs (back office and `licensedesk issue-slc`)."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from licensedesk.care import tiers
 from licensedesk.care.services import add_period
 from licensedesk.catalog.models import Product, ProductVersion
 from licensedesk.core.errors import ServiceError
@@ -31,13 +33,14 @@ def issue(
     product: Product,
     version: ProductVersion,
     device_licenses: int,
-    care: tuple[str, date] | None = None,
+    care: Sequence[tuple[str, date]] = (),
     partner=None,
     expires_on: date | None = None,
     addons=(),
     count: int = 1,
 ) -> list[License]:
-    """Issue `count` new codes for a product version; returns them."""
+    """Issue `count` new codes for a product version, each with the Care tiers `care` gives
+    ((level, last day) pairs, one per tier); returns them."""
     if version.product_id != product.pk:
         raise ServiceError(f"{version} is not a version of {product}.", code="invalid_version")
     if not 0 <= device_licenses <= MAX_DEVICES:
@@ -46,6 +49,9 @@ def issue(
         )
     if not 1 <= count <= MAX_COUNT:
         raise ServiceError("Issue between 1 and 10,000 codes at a time.", code="invalid_count")
+    care = [(tiers.level_of(level), until) for level, until in care]
+    if len({level for level, _ in care}) < len(care):
+        raise ServiceError("Give each Care tier once.", code="invalid_care_level")
     issued = []
     for _ in range(count):
         for _attempt in range(5):
@@ -69,8 +75,8 @@ def issue(
             raise ServiceError("Could not draw a unique code; try again.", code="code_clash")
         if addons:
             lic.addons.set(addons)
-        if care is not None:
-            add_period(lic, care[0], care[1])
+        for level, until in care:
+            add_period(lic, level, until)
         issued.append(lic)
     search.refresh_ids([lic.pk for lic in issued])
     return issued

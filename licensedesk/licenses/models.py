@@ -1,10 +1,17 @@
 from django.conf import settings
 from django.db import models
 
-from licensedesk.care import status as care_status
+from licensedesk.care import tiers
 
 # What the Dashboard counts and sums of a company's licenses (dashboard.overview).
-FIGURES = ["device_licenses", "devices_used", "customer", "registered_at", "care_ends_on"]
+FIGURES = [
+    "device_licenses",
+    "devices_used",
+    "customer",
+    "registered_at",
+    "care_plus_ends_on",
+    "care_premium_ends_on",
+]
 
 
 class License(models.Model):
@@ -21,12 +28,14 @@ class License(models.Model):
     devices_used = models.PositiveIntegerField(default=0)
     addons = models.ManyToManyField("catalog.Product", blank=True, related_name="+")
     expires_on = models.DateField("license expiry", null=True, blank=True)
-    # The current Care period, kept here for fast lists; the history is in CarePeriod.
-    care_level = models.CharField(max_length=20, blank=True)
-    care_ends_on = models.DateField(null=True, blank=True)
-    # The first day of the current Care (renewals that follow on without a gap continue it):
-    # Care that starts later is not active yet. Empty when it began before this was kept.
-    care_starts_on = models.DateField(null=True, blank=True)
+    # Each Care tier's current end, kept here for fast lists (`care.tiers`; written only by
+    # `care.services.add_period`); the history is in CarePeriod.
+    care_plus_ends_on = models.DateField("Care Plus ends", null=True, blank=True)
+    care_premium_ends_on = models.DateField("Care Premium ends", null=True, blank=True)
+    # The first day of a tier's current Care (renewals that follow on without a gap continue
+    # it): Care that starts later is not active yet. Empty when it began before this was kept.
+    care_plus_starts_on = models.DateField(null=True, blank=True)
+    care_premium_starts_on = models.DateField(null=True, blank=True)
     sold_to = models.ForeignKey(
         "accounts.Organization",
         null=True,
@@ -64,7 +73,15 @@ class License(models.Model):
         ordering = ["code"]
         indexes = [
             models.Index(fields=["organization", "code"]),
-            models.Index(fields=["organization", "care_ends_on"]),
+            # A tier's licenses by its end, the id breaking ties, from the index alone: the
+            # list's order whichever way, however many licenses are without that tier (NULL).
+            models.Index(
+                fields=["organization", "care_plus_ends_on", "id"], name="license_org_plus_idx"
+            ),
+            models.Index(
+                fields=["organization", "care_premium_ends_on", "id"],
+                name="license_org_premium_idx",
+            ),
             models.Index(fields=["organization", "-registered_at"]),
             # A customer's or a product's licenses, newest first, from the index alone.
             models.Index(
@@ -92,12 +109,17 @@ class License(models.Model):
         return self.organization_id is not None
 
     @property
-    def care_status(self) -> str:
-        return care_status.status_of(self.care_ends_on, starts_on=self.care_starts_on)
+    def care_tiers(self) -> list:
+        """Care Plus and Care Premium of this license (`care.tiers.TierCare`)."""
+        return tiers.all_of(self)
 
     @property
-    def care_status_label(self) -> str:
-        return care_status.label_of(self.care_status, self.care_starts_on)
+    def care_plus(self):
+        return tiers.of(self, tiers.PLUS)
+
+    @property
+    def care_premium(self):
+        return tiers.of(self, tiers.PREMIUM)
 
 
 class LicenseGrant(models.Model):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.care import status as care_status
+from licensedesk.care import tiers
 from licensedesk.core.ids import parse_id
 from licensedesk.groups.models import LicenseGroup
 from licensedesk.licenses import search
@@ -16,7 +17,8 @@ ORDERINGS = {
     "slc": "code",
     "product": "product__name",
     "customer": "customer__name",
-    "care_end": "care_ends_on",
+    "care_plus_end": "care_plus_ends_on",
+    "care_premium_end": "care_premium_ends_on",
     "devices": "device_licenses",
     "registered": "registered_at",
 }
@@ -26,9 +28,10 @@ DEFAULT_ORDERING = "-registered"
 def find_licenses(user, params, groups=None):
     """The licenses `user` may see, narrowed by `params` (a dict or QueryDict): search (every
     word somewhere in what the list shows, `search.matching`), customer (an id, or "none" for
-    Unspecified), product (a code or id), care_status, care_ends_from and care_ends_until,
-    registered_from and registered_until (dates; until excluded), group (an id), ordering (a
-    key of ORDERINGS, optionally prefixed with "-"). `groups`: the company's groups (with pk
+    Unspecified), product (a code or id), care_status, care_ends_from and care_ends_until (of
+    either Care tier, or of the one care_tier names: plus or premium), registered_from and
+    registered_until (dates; until excluded), group (an id), ordering (a key of ORDERINGS,
+    optionally prefixed with "-"). `groups`: the company's groups (with pk
     and name), if the caller has them already (the Licenses page loads them for its menu), so
     a search needn't ask."""
     licenses = _filtered(user, params)
@@ -58,17 +61,16 @@ def _filtered(user, params):
         licenses = licenses.filter(
             Q(product_id=parse_id(product)) if parse_id(product) else Q(product__code=product)
         )
+    tier = tiers.tier_of(params.get("care_tier"))
     status = params.get("care_status")
     if status in care_status.LABELS:
-        licenses = licenses.filter(care_status.status_q(status))
+        licenses = licenses.filter(tiers.status_q(status, tier))
     ends_from, ends_until = (
         parse_date(params.get("care_ends_from")),
         parse_date(params.get("care_ends_until")),
     )
-    if ends_from:
-        licenses = licenses.filter(care_ends_on__gte=ends_from)
-    if ends_until:
-        licenses = licenses.filter(care_ends_on__lt=ends_until)
+    if ends_from or ends_until:
+        licenses = licenses.filter(tiers.ends_between_q(ends_from, ends_until, tier))
     registered_from = parse_date(params.get("registered_from"))
     registered_until = parse_date(params.get("registered_until"))
     if registered_from:
@@ -91,7 +93,10 @@ def date_ranges(params) -> list[dict]:
     """The date ranges `params` narrow the list by (the links of the Dashboard and the Care
     overview), said in words, with their parameters for the filter form to keep."""
     ranges = []
+    tier = tiers.tier_of(params.get("care_tier"))
     for start_key, end_key, what in DATE_RANGES:
+        if start_key == "care_ends_from" and tier:
+            what = f"whose {tiers.LABELS[tier]} ends"
         start, end = parse_date(params.get(start_key)), parse_date(params.get(end_key))
         if not (start or end):
             continue

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from licensedesk import access
 from licensedesk.care import status as care_status
+from licensedesk.care import tiers
 from licensedesk.core import ratelimit
 from licensedesk.core.errors import ServiceError
 from licensedesk.core.ids import parse_id
@@ -45,6 +46,7 @@ def license_list(request):
             "ordering": request.GET.get("ordering") or queries.DEFAULT_ORDERING,
             "products": menus.editions,
             "care_choices": care_status.CHOICES,
+            "care_tiers": tiers.CHOICES,
             "date_ranges": queries.date_ranges(request.GET),
             "customers": menus.customers,
             "can_grant": can_grant,

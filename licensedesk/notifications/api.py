@@ -15,6 +15,8 @@ router = Router()
 
 Scope = Literal["all", "group", "license"]
 ProfileScope = Literal["all", "groups", "customers"]
+# The Care tiers a reminder's or profile's Care events follow.
+CareTiers = Literal["both", "plus", "premium"]
 
 
 class ReminderOut(Schema):
@@ -23,6 +25,7 @@ class ReminderOut(Schema):
     group_id: int | None
     slc: str | None
     lead_times: list[int]
+    care_tiers: str
     notify_me: bool
     extra_emails: list[str]
     muted: bool
@@ -39,6 +42,7 @@ class ReminderIn(Schema):
     group_id: Id | None = None
     slc: str | None = Field(None, max_length=100)
     lead_times: list[int] = Field(default_factory=lambda: [90, 30, 7, 0], max_length=20)
+    care_tiers: CareTiers = "both"
     notify_me: bool = True
     extra_emails: list[str] = Field(default_factory=list, max_length=50)
     muted: bool = False
@@ -50,6 +54,7 @@ class ReminderPatch(Schema):
     group_id: Id | None = None
     slc: str | None = Field(None, max_length=100)
     lead_times: list[int] | None = Field(None, max_length=20)
+    care_tiers: CareTiers | None = None
     notify_me: bool | None = None
     extra_emails: list[str] | None = Field(None, max_length=50)
     muted: bool | None = None
@@ -108,6 +113,7 @@ class ProfileOut(Schema):
     customer_ids: list[int]
     events: list[str]
     lead_times: list[int]
+    care_tiers: str
     grace_lead_days: list[int]
     user_ids: list[int]
     extra_emails: list[str]
@@ -138,6 +144,7 @@ class ProfileIn(Schema):
     customer_ids: list[Id] = Field(default_factory=list, max_length=1000)
     events: list[str] = Field(max_length=20)
     lead_times: list[int] = Field(default_factory=lambda: [90, 30, 7, 0], max_length=20)
+    care_tiers: CareTiers = "both"
     grace_lead_days: list[int] = Field(default_factory=lambda: [7, 1], max_length=10)
     user_ids: list[Id] = Field(default_factory=list, max_length=1000)
     extra_emails: list[str] = Field(default_factory=list, max_length=50)
@@ -155,6 +162,7 @@ class ProfilePatch(Schema):
     customer_ids: list[Id] | None = Field(None, max_length=1000)
     events: list[str] | None = Field(None, max_length=20)
     lead_times: list[int] | None = Field(None, max_length=20)
+    care_tiers: CareTiers | None = None
     grace_lead_days: list[int] | None = Field(None, max_length=10)
     user_ids: list[Id] | None = Field(None, max_length=1000)
     extra_emails: list[str] | None = Field(None, max_length=50)

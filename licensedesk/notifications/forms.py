@@ -1,6 +1,7 @@
 from django import forms
 
 from licensedesk.accounts.forms import ServiceFormMixin
+from licensedesk.care.models import FollowedTiers
 from licensedesk.core.forms import Form
 from licensedesk.notifications import events
 from licensedesk.notifications.models import NotificationProfile
@@ -31,6 +32,13 @@ class ProfileForm(ServiceFormMixin, Form):
         initial="90, 30, 7, 0",
         label="Care ending: days before",
         help_text="Comma-separated; 0 is the day Care ends.",
+    )
+    care_tiers = forms.ChoiceField(
+        choices=FollowedTiers.choices,
+        widget=forms.RadioSelect,
+        initial=FollowedTiers.BOTH,
+        required=False,
+        label="Care events follow",
     )
     grace_lead_days = forms.CharField(
         required=False,
@@ -65,6 +73,8 @@ class ProfileForm(ServiceFormMixin, Form):
         data["lead_times"] = [
             p for p in data["lead_times"].replace(",", " ").split() if p
         ] or events.DEFAULT_LEAD_TIMES
+        if not data.get("care_tiers"):
+            data.pop("care_tiers", None)  # not sent: the default, or as it was
         data["grace_lead_days"] = [
             p for p in data["grace_lead_days"].replace(",", " ").split() if p
         ] or events.DEFAULT_GRACE_LEAD_DAYS
@@ -80,6 +90,7 @@ class ProfileForm(ServiceFormMixin, Form):
             "customer_ids": list(profile.customers.values_list("pk", flat=True)),
             "events": profile.events,
             "lead_times": ", ".join(str(d) for d in profile.lead_times),
+            "care_tiers": profile.care_tiers,
             "grace_lead_days": ", ".join(str(d) for d in profile.grace_lead_days),
             "user_ids": list(profile.users.values_list("pk", flat=True)),
             "extra_emails": "\n".join(profile.extra_emails),

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from licensedesk.care.models import FollowedTiers
 from licensedesk.notifications import events
 
 
@@ -28,6 +29,10 @@ class NotificationProfile(models.Model):
     customers = models.ManyToManyField("customers.Customer", blank=True, related_name="+")
     events = models.JSONField(default=list)
     lead_times = models.JSONField(default=list, blank=True)
+    # Which Care tiers the Care events follow (`care.tiers`).
+    care_tiers = models.CharField(
+        "Care tiers", max_length=10, choices=FollowedTiers.choices, default=FollowedTiers.BOTH
+    )
     # Days before a grace period ends that "Grace ending" fires (monitoring/grace.py).
     grace_lead_days = models.JSONField(default=default_grace_lead_days, blank=True)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from licensedesk import access
+from licensedesk.care import tiers
 from licensedesk.core import metrics
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events, wording
@@ -93,9 +94,7 @@ def _licenses_for(delivery: Delivery) -> list[License]:
         if not viewer.is_active:
             raise Skip("the recipient is no longer a user of the company")
         licenses = licenses.filter(pk__in=access.licenses_visible_to(viewer).values("pk"))
-    found = list(
-        licenses.select_related("product", "version", "customer").order_by("care_ends_on", "code")
-    )
+    found = list(licenses.select_related("product", "version", "customer").order_by("code"))
     if not found:
         raise Skip("no license of this message is visible to the recipient any more")
     return found
@@ -132,8 +131,23 @@ def _items(delivery, licenses):
     for item in delivery.payload.get("items", []):
         lic = by_id.get(item["license_id"])
         if lic is not None:
-            rows.append({**item, "license": lic, "event_label": events.LABELS.get(item["event"])})
+            rows.append(
+                {
+                    **item,
+                    "license": lic,
+                    "event_label": events.LABELS.get(item["event"]),
+                    "care": _care_of_item(item, lic),
+                }
+            )
     return rows
+
+
+def _care_of_item(item: dict, lic) -> list[str]:
+    """What an email says of an item's Care: the tier a Care event is about, or else each
+    tier the license has."""
+    if item.get("tier") in tiers.LABELS and item.get("care_ends_on"):
+        return [f"{tiers.LABELS[item['tier']]} ends {item['care_ends_on']}"]
+    return [f"{c.label} ends {c.ends_on.isoformat()}" for c in lic.care_tiers if c.ends_on]
 
 
 def send_email(delivery: Delivery, licenses, connection=None) -> None:
@@ -177,6 +191,23 @@ def send_email(delivery: Delivery, licenses, connection=None) -> None:
     message.send()
 
 
+def _care_data(delivery: Delivery, licenses) -> dict:
+    """What a Care event is about: each license's tier and the end date that fired (only of
+    the licenses the message still shows)."""
+    codes = {lic.pk: lic.code for lic in licenses}
+    care = [
+        {
+            "slc": codes[item["license_id"]],
+            "tier": item["tier"],
+            "ends_on": item["care_ends_on"],
+            "lead_days": item["lead_days"],
+        }
+        for item in delivery.payload.get("items", [])
+        if item.get("tier") and item["license_id"] in codes
+    ]
+    return {"care": care} if care else {}
+
+
 def webhook_body(delivery: Delivery, licenses) -> bytes:
     return json.dumps(
         {
@@ -184,15 +215,19 @@ def webhook_body(delivery: Delivery, licenses) -> bytes:
             "event": delivery.event,
             "organization": delivery.organization.slug,
             "created": delivery.created_at.isoformat(),
-            "data": delivery.payload.get("data", {}),
+            "data": delivery.payload.get("data") or _care_data(delivery, licenses),
             "licenses": [
                 {
                     "slc": lic.code,
                     "product": lic.product.name,
                     "version": lic.version.name,
                     "customer": lic.customer.name if lic.customer_id else None,
-                    "care_level": lic.care_level or None,
-                    "care_ends_on": lic.care_ends_on.isoformat() if lic.care_ends_on else None,
+                    "care": {
+                        care.tier: {"level": care.level, "ends_on": care.ends_on.isoformat()}
+                        if care.ends_on
+                        else None
+                        for care in lic.care_tiers
+                    },
                 }
                 for lic in licenses
             ],

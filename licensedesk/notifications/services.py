@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.audit.services import record
+from licensedesk.care import tiers
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.licenses.models import License
 from licensedesk.notifications import events, wording
@@ -177,6 +178,8 @@ def _clean(user, data: dict, profile=None) -> dict:
         cleaned["lead_times"] = clean_lead_times(
             data.get("lead_times") or events.DEFAULT_LEAD_TIMES
         )
+    if "care_tiers" in data:
+        cleaned["care_tiers"] = tiers.clean_followed(data["care_tiers"])
     if "grace_lead_days" in data:
         cleaned["grace_lead_days"] = clean_grace_lead_days(
             data.get("grace_lead_days") or events.DEFAULT_GRACE_LEAD_DAYS

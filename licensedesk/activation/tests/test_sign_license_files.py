@@ -38,7 +38,7 @@ def test_the_initial_file_verifies_with_joserfc(world, login, lic):
 
 def test_the_initial_file_states_the_license(world, api, lic):
     License.objects.filter(pk=lic.pk).update(
-        care_level="Plus", care_ends_on=date(2026, 12, 31), expires_on=date(2099, 1, 1)
+        care_plus_ends_on=date(2026, 12, 31), expires_on=date(2099, 1, 1)
     )
     response = api(world.license_admin).get(f"/api/v1/licenses/{lic.code}/license-file")
     assert response.status_code == 200
@@ -47,7 +47,10 @@ def test_the_initial_file_states_the_license(world, api, lic):
     assert payload["product"] == {"code": lic.product.code, "name": lic.product.name}
     assert payload["version"] == {"code": lic.version.code, "name": lic.version.name}
     assert payload["deviceLicenses"] == {"total": 10, "activated": 0}
-    assert payload["care"] == {"level": "Plus", "endsOn": "2026-12-31"}
+    assert payload["care"] == {
+        "plus": {"level": "Plus", "endsOn": "2026-12-31"},
+        "premium": None,
+    }
     assert payload["expiresOn"] == "2099-01-01"
     assert payload["licensee"] == world.org.name
     issued = timezone.datetime.fromisoformat(payload["issuedAt"].replace("Z", "+00:00"))

@@ -6,6 +6,7 @@ from datetime import date
 from django.core.management import call_command
 
 from licensedesk.audit.models import AuditEvent
+from licensedesk.care import status as care_status
 from licensedesk.catalog.models import Product
 from licensedesk.licenses.models import License
 from licensedesk.licenses.tests import factories
@@ -85,4 +86,8 @@ def test_renewing_care_from_the_command_line_is_audited(world):
     call_command("renew-care", lic.code, level="Plus", until=date(2027, 12, 31))
     event = AuditEvent.objects.get(action="care.renew")
     assert event.target_label == str(lic)
-    assert event.changes == {"level": "Plus", "until": "2027-12-31"}
+    assert event.changes == {
+        "level": "Plus",
+        "from": care_status.today().isoformat(),
+        "until": "2027-12-31",
+    }

@@ -58,7 +58,25 @@ def test_the_feed_is_valid_icalendar_with_crlf_lines(world, login, licenses):
     assert "DTSTART;VALUE=DATE:20260630" in lines
     unfolded = body.replace("\r\n ", "")
     assert "Hôtel du Port\\, Nice\\; Zone A" in unfolded  # escaped text
-    assert f"UID:care-{licenses['granted'].code}-20260630@licensedesk" in unfolded
+    assert f"UID:care-plus-{licenses['granted'].code}-20260630@licensedesk" in unfolded
+    assert "SUMMARY:Care Plus ends:" in unfolded
+
+
+def test_each_tier_is_an_event_of_its_own(world, login, licenses):
+    lic = registered(
+        world.org,
+        care_ends_on=date(2026, 9, 30),
+        care_premium_ends_on=date(2027, 1, 31),
+        grant_to=[world.license_user],
+    )
+    ungranted = registered(world.org, care_premium_ends_on=date(2027, 2, 28))
+    theirs = registered(world.other_org, care_premium_ends_on=date(2027, 2, 28))
+    body = fetch(make_link(login(world.license_user))).replace("\r\n ", "")
+    assert ungranted.code not in body and theirs.code not in body
+    assert f"UID:care-plus-{lic.code}-20260930@licensedesk" in body
+    assert f"UID:care-premium-{lic.code}-20270131@licensedesk" in body
+    assert f"SUMMARY:Care Premium ends: {lic.code} (Unspecified)" in body
+    assert body.count("BEGIN:VEVENT") == 3  # the granted license's Plus, and these two
 
 
 def test_the_feed_lists_only_licenses_its_owner_may_see(world, login, licenses):
@@ -135,5 +153,5 @@ def test_a_feed_larger_than_one_chunk_lists_every_license_once(world, login, mon
     made = [registered(world.org, care_ends_on=date(2026, 10, n)) for n in range(1, 6)]
     body = fetch(make_link(login(world.license_admin))).replace("\r\n ", "")
     for lic in made:
-        assert body.count(f"UID:care-{lic.code}-") == 1
+        assert body.count(f"UID:care-plus-{lic.code}-") == 1
     assert body.count("BEGIN:VEVENT") == len(made)

@@ -1,5 +1,5 @@
-"""The Care overview: how many Care subscriptions end in each of the next 12 months, counting
-only the licenses the viewer may see."""
+"""The Care overview: how many Care subscriptions of each tier end in each of the next 12
+months, counting only the licenses the viewer may see."""
 
 from datetime import date
 
@@ -30,10 +30,14 @@ def licenses(world):
     registered(world.org, care_ends_on=date(2025, 12, 14))  # 91 days ago: not counted
     registered(world.org)  # no Care
     registered(world.other_org, care_ends_on=date(2026, 4, 15))
+    # Care Premium: counted apart from Care Plus.
+    registered(world.org, care_level="Premium", care_ends_on=date(2026, 4, 10))
+    registered(world.org, care_level="Premium", care_ends_on=date(2026, 1, 10), grant_to=granted)
+    registered(world.other_org, care_level="Premium", care_ends_on=date(2026, 1, 10))
 
 
-def counts(user) -> dict:
-    return {row["month"]: row["count"] for row in overview.care_endings_by_month(user)}
+def counts(user, tier="plus") -> dict:
+    return {row["month"]: row["count"] for row in overview.care_endings_by_month(user, tier)}
 
 
 def test_it_counts_care_endings_per_month_for_twelve_months(world, licenses):
@@ -53,32 +57,46 @@ def test_a_license_user_counts_only_granted_licenses(world, licenses):
 
 def test_another_company_counts_only_its_own(world, licenses):
     assert sum(counts(world.outsider).values()) == 1
+    assert sum(counts(world.outsider, "premium").values()) == 0
+
+
+def test_care_premium_is_counted_apart(world, licenses):
+    premium = counts(world.license_admin, "premium")
+    assert premium[date(2026, 4, 1)] == 1 and sum(premium.values()) == 1
+    assert sum(counts(world.license_user, "premium").values()) == 0
 
 
 def test_the_page_shows_the_counts_and_links_each_month_to_the_license_list(world, login, licenses):
     page = login(world.license_user).get("/care/").content.decode()
-    assert "3 Care subscriptions of your licenses end in the next 12 months" in page
-    assert "care_ends_from=2026-04-01&amp;care_ends_until=2026-05-01" in page
-    assert "1 ending in April 2026" in page
+    assert "3 Care Plus subscriptions end in the next 12 months" in page
+    assert "0 Care Premium subscriptions end in the next 12 months" in page
+    assert (
+        "care_tier=plus&amp;care_ends_from=2026-04-01&amp;care_ends_until=2026-05-01"
+        "&amp;ordering=care_plus_end"
+    ) in page
+    assert "1 Care Plus ending in April 2026" in page
 
 
 def test_care_ended_in_the_last_90_days_is_counted_as_renewal_opportunities(world, licenses):
-    assert overview.care_windows(world.license_admin, TODAY)["ended_90"]["count"] == 3
-    assert overview.care_windows(world.license_user, TODAY)["ended_90"]["count"] == 2
-    assert overview.care_windows(world.outsider, TODAY)["ended_90"]["count"] == 0
+    def ended(user, tier="plus"):
+        return overview.care_windows(user, TODAY)[tier]["ended_90"]["count"]
+
+    assert (ended(world.license_admin), ended(world.license_admin, "premium")) == (3, 1)
+    assert (ended(world.license_user), ended(world.license_user, "premium")) == (2, 1)
+    assert (ended(world.outsider), ended(world.outsider, "premium")) == (0, 1)
 
 
 def test_the_page_links_care_ended_to_the_licenses_it_counts(world, login, licenses):
     client = login(world.license_admin)
     page = client.get("/care/").content.decode()
-    url = (
-        "/licenses/?care_ends_from=2025-12-15&amp;care_ends_until=2026-03-15&amp;ordering=-care_end"
-    )
-    assert (
-        f'<a href="{url}"><strong>3</strong> Care subscriptions ended in the last 90 days' in page
-    )
-    listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
-    assert listed == 3
+    for tier, count in (("plus", 3), ("premium", 1)):
+        url = (
+            f"/licenses/?care_tier={tier}&amp;care_ends_from=2025-12-15"
+            f"&amp;care_ends_until=2026-03-15&amp;ordering=-care_{tier}_end"
+        )
+        assert f'<a href="{url}"><strong>{count}</strong> ended in the last 90 days' in page
+        listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
+        assert listed == count
 
 
 def test_months_run_across_the_new_year(world, db):

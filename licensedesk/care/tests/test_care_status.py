@@ -40,20 +40,22 @@ def test_the_query_agrees_with_the_rule_on_every_boundary():
             if ends_on and starts_on and ends_on < starts_on:
                 continue  # Care cannot end before it starts
             lic = factories.issue()
-            lic.care_starts_on, lic.care_ends_on = starts_on, ends_on
+            lic.care_premium_starts_on, lic.care_premium_ends_on = starts_on, ends_on
             lic.save()
             by_end[lic.pk] = status.status_of(ends_on, on=ON, starts_on=starts_on)
     assert set(by_end.values()) == set(status.LABELS)
     for key in status.LABELS:
         matched = set(
-            License.objects.filter(status.status_q(key, on=ON)).values_list("pk", flat=True)
+            License.objects.filter(
+                status.status_q(key, "care_premium_ends_on", ON, "care_premium_starts_on")
+            ).values_list("pk", flat=True)
         )
         assert matched == {pk for pk, s in by_end.items() if s == key}, key
 
 
 def test_an_unknown_status_is_an_error():
     with pytest.raises(ValueError):
-        status.status_q("bogus")
+        status.status_q("bogus", "care_plus_ends_on", ON, "care_plus_starts_on")
 
 
 def test_today_follows_the_clock(monkeypatch):

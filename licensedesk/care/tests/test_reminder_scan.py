@@ -82,7 +82,7 @@ def test_a_lead_time_missed_for_too_long_is_not_sent_late(world, lic):
 def test_a_renewal_is_a_new_period_and_fires_again(world, lic):
     reminder(world.license_admin, lead_times=[30])
     assert fired(day(30)) == [(lic.pk, 30)]
-    services.add_period(lic, "Premium", date(2027, 6, 30), starts_on=date(2026, 7, 1))
+    services.add_period(lic, "Plus", date(2027, 6, 30), starts_on=date(2026, 7, 1))
     assert fired(day(29)) == []  # renewed: nothing is due now
     assert fired(date(2027, 5, 31)) == [(lic.pk, 30)]
     assert CareFiring.objects.filter(license=lic).count() == 2

@@ -32,11 +32,19 @@ def test_the_sorted_column_says_how_it_is_sorted(login, world, ordering, expecte
         "Product": "",
         "Customer": "",
         "Device licenses": "",
-        "Care": "",
+        "Care Plus": "",
+        "Care Premium": "",
     }
 
 
 def test_no_column_claims_the_default_order_newest_first(login, world):
     html = login(world.license_admin).get("/licenses/").content.decode()
     assert "aria-sort" not in html
-    assert set(headers_of(html)) == {"SLC", "Product", "Customer", "Device licenses", "Care"}
+    assert set(headers_of(html)) == {
+        "SLC",
+        "Product",
+        "Customer",
+        "Device licenses",
+        "Care Plus",
+        "Care Premium",
+    }

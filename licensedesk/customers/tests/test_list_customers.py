@@ -47,7 +47,7 @@ def test_the_api_gives_the_same_summary(api, world, hotel):
 
 
 def test_a_license_user_counts_only_granted_licenses(login, world, hotel):
-    lic = hotel.licenses.filter(care_ends_on=TODAY - timedelta(1)).get()
+    lic = hotel.licenses.filter(care_plus_ends_on=TODAY - timedelta(1)).get()
     LicenseGrant.objects.create(license=lic, user=world.license_user)
     c = row(login(world.license_user), "Harbour Hotel")
     assert (c.license_count, c.care_active, c.care_ending, c.care_expired) == (1, 0, 0, 1)

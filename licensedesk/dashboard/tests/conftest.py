@@ -26,10 +26,21 @@ class Company:
     installations: list = field(default_factory=list)
 
 
-def add_license(org, *, cust=None, care_in_days=None, registered_days_ago=0, devices=(10, 0)):
+def add_license(
+    org,
+    *,
+    cust=None,
+    care_in_days=None,
+    premium_in_days=None,
+    registered_days_ago=0,
+    devices=(10, 0),
+):
+    """A license whose Care Plus ends in `care_in_days`, Care Premium in `premium_in_days`."""
     lic = factories.registered(org, cust=cust)
     if care_in_days is not None:
-        lic.care_level, lic.care_ends_on = "Plus", today() + timedelta(days=care_in_days)
+        lic.care_plus_ends_on = today() + timedelta(days=care_in_days)
+    if premium_in_days is not None:
+        lic.care_premium_ends_on = today() + timedelta(days=premium_in_days)
     lic.registered_at = timezone.now() - timedelta(days=registered_days_ago)
     lic.device_licenses, lic.devices_used = devices
     lic.save()
@@ -66,10 +77,14 @@ def fill(org, scale=1) -> Company:
     for n in range(scale):
         made = [
             add_license(org, cust=cust, care_in_days=10, devices=(10, 4)),  # ends within 30
-            add_license(org, cust=cust, care_in_days=60, devices=(20, 5)),  # within 90
-            add_license(org, care_in_days=-30, registered_days_ago=400),  # ended: renew
+            # Within 90 days; its Care Premium within 30.
+            add_license(org, cust=cust, care_in_days=60, premium_in_days=20, devices=(20, 5)),
+            # Ended: renew (Premium too, apart).
+            add_license(org, care_in_days=-30, premium_in_days=-10, registered_days_ago=400),
             add_license(org, care_in_days=-120, registered_days_ago=400),  # ended long ago
-            add_license(org, cust=cust, care_in_days=400, registered_days_ago=40),
+            add_license(
+                org, cust=cust, care_in_days=400, premium_in_days=400, registered_days_ago=40
+            ),
         ]
         company.licenses += made
         company.granted += [made[0], made[2]]

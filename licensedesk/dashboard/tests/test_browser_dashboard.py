@@ -28,10 +28,12 @@ def test_the_company_admin_follows_a_number_to_its_list(
     expect(page.get_by_role("link", name="vms-critical-0")).to_be_visible()
     screenshot("dashboard-company-admin")
 
-    tile(page, "Care ended in the last 90 days").click()
+    tile(page, "Care Premium ended in the last 90 days").click()
     expect(page.get_by_role("heading", name="Licenses")).to_be_visible()
     expect(page.locator("#license-table tbody tr")).to_have_count(1)
-    expect(page.locator(".filter-note")).to_contain_text("whose Care ends on or after")
+    expect(page.locator(".filter-note")).to_contain_text("whose Care Premium ends on or after")
+    expect(page.get_by_label("Care tier")).to_have_value("premium")
+    screenshot("licenses-care-premium-ended")
 
 
 def test_a_license_admin_sees_no_user_administration(page, world, ours, invited, screenshot):

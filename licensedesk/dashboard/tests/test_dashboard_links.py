@@ -15,7 +15,11 @@ from licensedesk.monitoring.models import State
 def figures(board):
     """(name, Figure) of every linked number."""
     found = [(k, board.licenses[k]) for k in ("registered", "unspecified", "this_month")]
-    found += [(k, board.care[k]) for k in ("ending_30", "ending_90", "ended_90")]
+    found += [
+        (f"{tier}_{k}", board.care[f"{tier}_{k}"])
+        for tier in ("plus", "premium")
+        for k in ("ending_30", "ending_90", "ended_90")
+    ]
     found += list(board.installations["states"].items())
     found += list(board.people.items())
     return found
@@ -49,9 +53,9 @@ def test_the_device_licenses_link_lists_every_license_most_devices_first(world, 
 
 
 def test_the_care_ended_list_says_which_dates_it_shows(world, login, ours):
-    url = dashboard_for(world.license_admin).care["ended_90"].url
+    url = dashboard_for(world.license_admin).care["premium_ended_90"].url
     page = login(world.license_admin).get(url).content.decode()
-    assert "Only licenses whose Care ends on or after" in page
+    assert "Only licenses whose Care Premium ends on or after" in page
 
 
 def test_the_dashboard_asks_the_same_number_of_queries_for_3_or_30_of_everything(
@@ -68,7 +72,7 @@ def test_the_dashboard_asks_the_same_number_of_queries_for_3_or_30_of_everything
     def add(count):
         states = [State.CRITICAL, State.OFFLINE, State.ATTENTION, State.PENDING, None]
         for n in range(count):
-            lic = add_license(world.org, care_in_days=n - 5)
+            lic = add_license(world.org, care_in_days=n - 5, premium_in_days=n - 3)
             add_installation(lic, states[n % len(states)], f"vms{n}")
 
     add(3)

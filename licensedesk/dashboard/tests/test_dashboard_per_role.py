@@ -15,7 +15,7 @@ def numbers(board) -> dict:
     if lic:
         found.update({k: lic[k].count for k in ("registered", "unspecified", "this_month")})
         found.update(devices_used=lic["devices"].count, devices_total=lic["devices_total"])
-        found.update({k: care[k].count for k in ("ending_30", "ending_90", "ended_90")})
+        found.update({k: care[k].count for k in CARE_KEYS})
         found.update({state: f.count for state, f in inst["states"].items()})
         found["registrations"] = len(board.activity["registrations"])
         found["activations"] = len(board.activity["activations"])
@@ -23,15 +23,24 @@ def numbers(board) -> dict:
     return found
 
 
+CARE_KEYS = [
+    f"{tier}_{key}"
+    for tier in ("plus", "premium")
+    for key in ("ending_30", "ending_90", "ended_90")
+]
+
 LICENSE_ADMIN = {
     "registered": 5,
     "unspecified": 2,
     "this_month": 2,
     "devices_used": 9,
     "devices_total": 60,
-    "ending_30": 1,
-    "ending_90": 2,
-    "ended_90": 1,
+    "plus_ending_30": 1,
+    "plus_ending_90": 2,
+    "plus_ended_90": 1,
+    "premium_ending_30": 1,
+    "premium_ending_90": 1,
+    "premium_ended_90": 1,
     "critical": 1,
     "offline": 1,
     "attention": 1,
@@ -70,9 +79,12 @@ def test_a_license_user_counts_only_the_licenses_granted_to_them(world, ours, th
         "this_month": 1,
         "devices_used": 4,
         "devices_total": 20,
-        "ending_30": 1,
-        "ending_90": 1,
-        "ended_90": 1,
+        "plus_ending_30": 1,
+        "plus_ending_90": 1,
+        "plus_ended_90": 1,
+        "premium_ending_30": 0,
+        "premium_ending_90": 0,
+        "premium_ended_90": 1,
         "critical": 1,
         "offline": 0,
         "attention": 1,
@@ -85,7 +97,7 @@ def test_a_license_user_counts_only_the_licenses_granted_to_them(world, ours, th
     assert {lic.pk for lic in board.activity["registrations"]} == granted
     assert {a.license_id for a in board.activity["activations"]} == granted
     assert {i.license_id for i in board.installations["worst"]} == granted
-    assert {lic.pk for lic in board.care["next"]} <= granted
+    assert {lic.pk for _, _, lic in board.care["next"]} <= granted
 
 
 def test_a_license_user_without_grants_sees_zeros(world, ours, theirs):
@@ -132,9 +144,18 @@ def test_recent_activations_are_the_newest_of_the_licenses_the_user_may_see(worl
     assert activity[0].installation == newest_other
 
 
-def test_the_next_care_endings_are_in_date_order_from_today(world, ours):
-    ends = [lic.care_ends_on for lic in dashboard_for(world.license_admin).care["next"]]
-    assert len(ends) == 3 and ends == sorted(ends)
+def test_the_next_care_endings_are_in_date_order_from_today(world, login, ours):
+    board = dashboard_for(world.license_admin)
+    # Plus in 10, Premium in 20, Plus in 60, then Plus and Premium in 400 days.
+    endings = [(ends, tier) for ends, tier, _ in board.care["next"]]
+    assert [tier for _, tier in endings] == [
+        "Care Plus", "Care Premium", "Care Plus", "Care Plus", "Care Premium"
+    ]  # fmt: skip
+    assert [ends for ends, _ in endings] == sorted(ends for ends, _ in endings)
+    html = login(world.license_admin).get("/").content.decode()
+    first = board.care["next"][0]
+    assert f"<td>{first[2].code}</td>" not in html  # linked, not plain
+    assert f'<td class="nowrap">{first[0]:%Y-%m-%d}</td>' in html
 
 
 def test_a_user_without_a_license_role_sees_no_license_numbers(world, ours):

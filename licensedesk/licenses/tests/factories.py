@@ -20,7 +20,7 @@ def version(prod=None, code="251", name="2025 R1") -> ProductVersion:
 
 
 def issue(
-    prod=None, ver=None, devices=10, care=None, partner=None, count=1, **extra
+    prod=None, ver=None, devices=10, care=(), partner=None, count=1, **extra
 ) -> License | list[License]:
     """Issue one license (or `count` of them) through the real issuing service."""
     prod = prod or product()
@@ -48,11 +48,14 @@ def registered(
     description="",
     care_ends_on: date | None = None,
     care_level="Plus",
+    care_premium_ends_on: date | None = None,
     prod=None,
     grant_to=(),
     by=None,
 ) -> License:
-    """An issued license already registered by `org` (bypassing the service, for setup)."""
+    """An issued license already registered by `org` (bypassing the service, for setup).
+    `care_ends_on` is the end of the `care_level` tier (Plus or Premium);
+    `care_premium_ends_on` also sets Care Premium."""
     lic = issue(prod=prod)
     lic.organization = org
     lic.customer = cust
@@ -60,7 +63,9 @@ def registered(
     lic.registered_at = timezone.now()
     lic.registered_by = by
     if care_ends_on is not None:
-        lic.care_level, lic.care_ends_on = care_level, care_ends_on
+        setattr(lic, f"care_{care_level.lower()}_ends_on", care_ends_on)
+    if care_premium_ends_on is not None:
+        lic.care_premium_ends_on = care_premium_ends_on
     lic.save()
     search.refresh_ids([lic.pk])
     for user in grant_to:

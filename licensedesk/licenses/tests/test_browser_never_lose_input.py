@@ -118,6 +118,6 @@ def test_a_license_user_without_a_bulk_action_sees_no_row_checkboxes(
     page.goto("/licenses/")
     expect(page.locator("#license-table tbody tr")).to_have_count(1)
     expect(page.locator("#license-table").get_by_role("checkbox")).to_have_count(0)
-    expect(page.locator("#license-table thead th")).to_have_count(7)
+    expect(page.locator("#license-table thead th")).to_have_count(8)  # Care Plus, Premium
     expect(page.locator("#license-table tbody tr td").first).to_contain_text(lic.code)
     screenshot("licenses-license-user-no-checkboxes")

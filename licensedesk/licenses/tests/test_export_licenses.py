@@ -49,7 +49,7 @@ def test_it_exports_one_row_per_license_with_a_header(login, world, licenses):
         "",
         "?search=camera",
         "?care_status=expired",
-        "?care_status=ending&ordering=care_end",
+        "?care_status=ending&ordering=care_plus_end",
         "?customer=none",
         "?ordering=-slc",
         "?search=nothing",
@@ -64,14 +64,20 @@ def test_the_export_is_exactly_the_filtered_list(login, world, licenses, query):
 def test_a_row_shows_the_license(login, world):
     cust = factories.customer(world.org, "Harbour Hotel")
     lic = factories.registered(
-        world.org, cust=cust, description="Lobby", care_ends_on=TODAY - timedelta(1)
+        world.org,
+        cust=cust,
+        description="Lobby",
+        care_ends_on=TODAY - timedelta(1),
+        care_premium_ends_on=TODAY + timedelta(200),
     )
     header, row = export(login(world.license_admin))
     assert dict(zip(header, row, strict=True)) == {
         "slc": lic.code, "product": "Corporate", "version": "2025 R1",
         "customer": "Harbour Hotel", "description": "Lobby", "groups": "", "visible_to": "",
-        "devices_used": "0", "devices_total": "10", "care_level": "Plus",
-        "care_ends_on": str(TODAY - timedelta(1)), "care_status": "Expired", "expires_on": "",
+        "devices_used": "0", "devices_total": "10",
+        "care_plus_ends_on": str(TODAY - timedelta(1)), "care_plus_status": "Expired",
+        "care_premium_ends_on": str(TODAY + timedelta(200)), "care_premium_status": "Active",
+        "expires_on": "",
         "registered_at": lic.registered_at.astimezone(UTC).isoformat(timespec="seconds"),
     }  # fmt: skip
 
@@ -81,7 +87,27 @@ def test_a_license_without_customer_has_an_empty_customer(login, world):
     factories.registered(world.org)
     header, row = export(login(world.license_admin))
     assert row[header.index("customer")] == ""
-    assert row[header.index("care_status")] == "No Care"
+    assert row[header.index("care_plus_status")] == "No Care"
+    assert row[header.index("care_premium_status")] == "No Care"
+
+
+def test_the_export_filters_by_care_tier(login, world):
+    plus = factories.registered(world.org, care_ends_on=TODAY + timedelta(10))
+    premium = factories.registered(
+        world.org, care_level="Premium", care_ends_on=TODAY + timedelta(20)
+    )
+    factories.registered(world.other_org, care_level="Premium", care_ends_on=TODAY)
+    client = login(world.license_admin)
+    assert [r[0] for r in export(client, "?care_status=ending")[1:]] == [premium.code, plus.code]
+    header, *only = export(client, "?care_status=ending&care_tier=premium")
+    assert [r[0] for r in only] == [premium.code]
+    care = {k: v for k, v in zip(header, only[0], strict=True) if k.startswith("care_")}
+    assert care == {
+        "care_plus_ends_on": "",
+        "care_plus_status": "No Care",
+        "care_premium_ends_on": str(TODAY + timedelta(20)),
+        "care_premium_status": "Ends within 90 days",
+    }
 
 
 def test_a_license_user_exports_only_granted_licenses(login, world, licenses):
@@ -99,7 +125,8 @@ def test_spreadsheet_formulas_are_defused(login, world, danger):
 
 
 @pytest.mark.parametrize(
-    "ordering", ["", "slc", "-registered", "customer", "-customer", "care_end", "-care_end"]
+    "ordering",
+    ["", "slc", "-registered", "customer", "-customer", "care_plus_end", "-care_premium_end"],
 )
 def test_an_export_of_many_chunks_has_every_row_once_in_the_lists_order(
     login, world, monkeypatch, ordering
@@ -115,6 +142,7 @@ def test_an_export_of_many_chunks_has_every_row_once_in_the_lists_order(
             world.org,
             cust=customers[i % 2] if i % 3 else None,
             care_ends_on=TODAY + timedelta(i % 2) if i % 4 else None,
+            care_premium_ends_on=TODAY + timedelta(i % 3) if i % 5 else None,
         )
     factories.registered(world.other_org)
     client = login(world.license_admin)

@@ -32,7 +32,7 @@ def test_it_prints_a_new_code(catalog):
     assert lic.device_licenses == 25
     assert lic.organization is None
     assert lic.sold_to is None
-    assert lic.care_ends_on is None
+    assert (lic.care_plus_ends_on, lic.care_premium_ends_on) == (None, None)
 
 
 def test_it_prints_json(catalog):
@@ -41,7 +41,7 @@ def test_it_prints_json(catalog):
     assert row["product"] == "C01"
     assert row["version"] == "2025 R1"
     assert row["device_licenses"] == 5
-    assert row["care_level"] is None
+    assert row["care"] == {"plus": None, "premium": None}
     assert row["partner"] is None
     assert License.objects.filter(code=row["slc"]).exists()
 
@@ -59,12 +59,25 @@ def test_it_issues_care(catalog):
         "--json",
     )
     [row] = json.loads(out)
-    assert row["care_level"] == "Plus"
-    assert row["care_ends_on"] == "2027-12-31"
+    assert row["care"] == {"plus": "2027-12-31", "premium": None}
     lic = License.objects.get(code=row["slc"])
-    assert lic.care_ends_on == date(2027, 12, 31)
+    assert lic.care_plus_ends_on == date(2027, 12, 31)
     [period] = CarePeriod.objects.filter(license=lic)
     assert (period.level, period.ends_on) == ("Plus", date(2027, 12, 31))
+
+
+def test_it_issues_both_care_tiers_in_any_case(catalog):
+    args = ["--product", "C01", "--version", "251", "--devices", "5", "--json"]
+    out = issue_slc(*args, "--care", "premium:2028-03-31", "--care", "PLUS:2027-12-31")
+    [row] = json.loads(out)
+    assert row["care"] == {"plus": "2027-12-31", "premium": "2028-03-31"}
+    lic = License.objects.get(code=row["slc"])
+    assert (lic.care_plus_ends_on, lic.care_premium_ends_on) == (
+        date(2027, 12, 31),
+        date(2028, 3, 31),
+    )
+    levels = CarePeriod.objects.filter(license=lic).order_by("level")
+    assert [p.level for p in levels] == ["Plus", "Premium"]
 
 
 def test_it_sells_to_a_partner(catalog, world):
@@ -92,6 +105,15 @@ def test_it_issues_many_codes_with_growing_sequences(catalog):
         ["--product", "C01", "--version", "251", "--devices", "1", "--partner", "nobody"],
         ["--product", "C01", "--version", "251", "--devices", "1", "--care", "Plus"],
         ["--product", "C01", "--version", "251", "--devices", "1", "--care", "Gold:2027-01-01"],
+        ["--product", "C01", "--version", "251", "--devices", "1", "--care", "Basic:2027-01-01"],
+        [
+            *["--product", "C01", "--version", "251", "--devices", "1"],
+            *["--care", "Plus:2027-01-01", "--care", "plus:2028-01-01"],
+        ],
+        [
+            *["--product", "C01", "--version", "251", "--devices", "1", "--count", "2"],
+            *["--care", "Plus:2027-01-01", "--care", "Premium:2001-01-01"],
+        ],
         ["--product", "C01", "--version", "251", "--devices", "-1"],
         ["--product", "C01", "--version", "251", "--devices", "1", "--count", "0"],
         ["--product", "C01", "--version", "251", "--devices", "1", "--addon", "NOP"],
@@ -101,3 +123,4 @@ def test_it_refuses_bad_input_and_issues_nothing(catalog, world, args):
     with pytest.raises(CommandError):
         issue_slc(*args)
     assert not License.objects.exists()
+    assert not CarePeriod.objects.exists()

@@ -97,8 +97,10 @@ def test_it_filters_by_customer_id(login, api, world, licenses):
 def test_it_orders_by_care_end_and_reverse(login, world, licenses):
     client = login(world.license_admin)
     with_care = [licenses[k].code for k in ("expired", "ending", "active")]
-    assert [c for c in codes_of(client, "?ordering=care_end") if c in with_care] == with_care
-    assert [c for c in codes_of(client, "?ordering=-care_end") if c in with_care] == with_care[::-1]
+    assert [c for c in codes_of(client, "?ordering=care_plus_end") if c in with_care] == with_care
+    assert [c for c in codes_of(client, "?ordering=-care_plus_end") if c in with_care] == with_care[
+        ::-1
+    ]
 
 
 def test_it_orders_by_customer_name(api, world, licenses):
@@ -137,10 +139,13 @@ def test_the_api_describes_a_license(api, world, licenses):
     assert item["product"] == {"code": "C01", "name": "Corporate"}
     assert item["customer"]["name"] == "Airport"
     assert item["care"] == {
-        "level": "Plus",
-        "ends_on": str(lic.care_ends_on),
-        "status": "ending",
-        "starts_on": None,  # said only of Care that has not started yet
+        "plus": {
+            "level": "Plus",
+            "ends_on": str(lic.care_plus_ends_on),
+            "status": "ending",
+            "starts_on": None,  # said only of Care that has not started yet
+        },
+        "premium": None,
     }
     assert item["device_licenses"] == {"total": 10, "used": 0}
 
@@ -232,13 +237,15 @@ def test_a_row_shows_and_escapes_everything_it_lists(login, api, world, who, que
     shown = "&lt;script&gt;alert(1)&lt;/script&gt;" + "x" * (79 - 25) + "…<"
     assert shown in html  # the description is cut at 80 characters
     assert f'<a href="/groups/{group.pk}/" class="badge">North &amp; South</a>' in html
-    assert f"Plus · {(TODAY + timedelta(30)).isoformat()} " in html
-    assert '<span class="badge warn">Ends within 90 days</span>' in html
+    plus = f'<td class="nowrap" data-label="Care Plus">{(TODAY + timedelta(30)).isoformat()} '
+    assert plus + '<span class="badge warn">Ends within 90 days</span></td>' in html
+    no_premium = '<td class="nowrap" data-label="Care Premium"><span class="badge muted">No Care'
+    assert no_premium in html
     assert f'href="/licenses/{unspecified.code}/"' in html
     assert '<span class="muted">Unspecified</span>' in html
 
 
-@pytest.mark.parametrize("ordering", ["customer", "-product", "care_end", "-devices", "slc"])
+@pytest.mark.parametrize("ordering", ["customer", "-product", "care_plus_end", "-devices", "slc"])
 @pytest.mark.parametrize("who", ["license_admin", "license_user"])
 def test_pages_cut_before_their_details_are_joined_keep_the_order_and_the_rules(
     login, api, world, who, ordering
@@ -363,7 +370,7 @@ def test_a_search_that_matches_nothing_answers_in_one_query_on_licenses(login, a
     [
         "search=Harbour",
         "search=M01&ordering=customer",
-        "search=M01&ordering=-care_end&care_status=active",
+        "search=M01&ordering=-care_plus_end&care_status=active",
         "search=expert&ordering=product",
         "search=lobby&customer=none",
         "search=Harbour&ordering=-slc",

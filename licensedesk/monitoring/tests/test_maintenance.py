@@ -114,7 +114,7 @@ def test_ending_maintenance_resumes_the_alerts_at_once(world, inst, now, run_job
 
 
 def test_care_reminders_are_never_paused(world, inst, now):
-    License.objects.filter(pk=inst.license_id).update(care_ends_on=date(2026, 6, 30))
+    License.objects.filter(pk=inst.license_id).update(care_plus_ends_on=date(2026, 6, 30))
     reminder(world.license_admin, lead_times=[30])
     maintenance.set_maintenance(world.license_admin, inst, snooze="1d")
     scan(today=date(2026, 5, 31))

@@ -57,10 +57,12 @@ def test_a_care_webhook_is_signed_and_the_receiver_verifies_it(world, private_ok
             "product": lic.product.name,
             "version": lic.version.name,
             "customer": "Harbour Hotel",
-            "care_level": "Plus",
-            "care_ends_on": "2026-06-30",
+            "care": {"plus": {"level": "Plus", "ends_on": "2026-06-30"}, "premium": None},
         }
     ]
+    assert body["data"] == {
+        "care": [{"slc": lic.code, "tier": "plus", "ends_on": "2026-06-30", "lead_days": 30}]
+    }
 
 
 def test_a_receiver_with_the_wrong_secret_rejects_the_signature(world, private_ok):

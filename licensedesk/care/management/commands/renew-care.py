@@ -11,11 +11,11 @@ from licensedesk.licenses.models import License
 
 
 class Command(BaseCommand):
-    help = "Renew (or start) Care on an SLC: adds a new Care period."
+    help = "Renew (or start) one Care tier of an SLC: adds a period of that tier."
 
     def add_arguments(self, parser):
         parser.add_argument("slc")
-        parser.add_argument("--level", required=True)
+        parser.add_argument("--level", required=True, help="Plus or Premium (any case).")
         parser.add_argument("--until", required=True, type=date.fromisoformat)
 
     def handle(self, *args, slc, level, until, **opts):
@@ -30,10 +30,14 @@ class Command(BaseCommand):
                     actor_label="licensedesk renew-care",
                     organization=lic.organization,
                     target=lic,
-                    changes={"level": period.level, "until": period.ends_on.isoformat()},
+                    changes={
+                        "level": period.level,
+                        "from": period.starts_on.isoformat(),
+                        "until": period.ends_on.isoformat(),
+                    },
                 )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
-            f"{lic.code}: {period.level} from {period.starts_on} until {period.ends_on}"
+            f"{lic.code}: Care {period.level} from {period.starts_on} until {period.ends_on}"
         )

@@ -12,9 +12,10 @@ from licensedesk.licenses import issuing
 
 
 def parse_care(value: str):
+    """(level, last day) of one `--care LEVEL:YYYY-MM-DD` (level in any case)."""
     try:
         level, until = value.split(":", 1)
-        return level, date.fromisoformat(until)
+        return level, date.fromisoformat(until.strip())
     except ValueError as exc:
         raise CommandError("--care takes LEVEL:YYYY-MM-DD, e.g. Plus:2027-12-31") from exc
 
@@ -35,7 +36,12 @@ class Command(BaseCommand):
             "--version", required=True, help="Version code (251) or name (2025 R1)."
         )
         parser.add_argument("--devices", type=int, required=True, help="Device licenses.")
-        parser.add_argument("--care", help="LEVEL:YYYY-MM-DD")
+        parser.add_argument(
+            "--care",
+            action="append",
+            default=[],
+            help="LEVEL:YYYY-MM-DD, once per Care tier (Plus, Premium; any case).",
+        )
         parser.add_argument("--partner", help="Slug of the partner company it is sold to.")
         parser.add_argument("--expires", type=date.fromisoformat, help="License expiry date.")
         parser.add_argument("--addon", action="append", default=[], help="Add-on product code.")
@@ -66,7 +72,7 @@ class Command(BaseCommand):
                     product=product,
                     version=version,
                     device_licenses=o["devices"],
-                    care=parse_care(o["care"]) if o["care"] else None,
+                    care=[parse_care(value) for value in o["care"]],
                     partner=partner,
                     expires_on=o["expires"],
                     addons=addons,
@@ -90,10 +96,10 @@ class Command(BaseCommand):
                             "product": product.code,
                             "version": version.name,
                             "device_licenses": lic.device_licenses,
-                            "care_level": lic.care_level or None,
-                            "care_ends_on": lic.care_ends_on.isoformat()
-                            if lic.care_ends_on
-                            else None,
+                            "care": {
+                                care.tier: care.ends_on.isoformat() if care.ends_on else None
+                                for care in lic.care_tiers
+                            },
                             "partner": partner.slug if partner else None,
                         }
                         for lic in issued
