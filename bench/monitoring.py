@@ -147,7 +147,8 @@ def seed() -> tuple:
             """
             INSERT INTO monitoring_health (installation_id, organization_id, token_digest,
                 token_prefix, enabled, state, severity, state_since, alerted_state, reasons,
-                last_report_at, product_version, hostname, created_at, license_id)
+                last_report_at, product_version, hostname, created_at, license_id,
+                grace_expired_alerted, changes_used_up_alerted)
             SELECT t.id, %s, t.digest, left(t.digest, 10), true, st.state, st.severity,
                    now() - interval '1 day', st.state, '[]'::jsonb,
                    CASE WHEN st.state = 'pending' THEN NULL
@@ -155,7 +156,7 @@ def seed() -> tuple:
                         WHEN t.n %% 20 = 7 THEN now() - interval '10 minutes'  -- silent
                         ELSE now() - interval '60 seconds' - (t.n %% 50) * interval '1 second'
                    END,
-                   '25.1', i.hostname, now(), i.license_id
+                   '25.1', i.hostname, now(), i.license_id, 0, false
             FROM unnest(%s::bigint[], %s::text[]) WITH ORDINALITY AS t(id, digest, n)
             JOIN activation_installation i ON i.id = t.id
             CROSS JOIN LATERAL (SELECT CASE
