@@ -121,16 +121,18 @@ def export_installations(
     request,
     format: Format = "csv",
     state: str = "",
+    devices: str = "",
     customer: str = "",
     group: str = "",
     search: str = "",
     ordering: Literal["", "hostname"] = "",
 ):
-    """The installations you may see with their state, filtered as `GET /installations`,
-    worst first (or by `hostname`)."""
+    """The installations you may see with their state, filtered as `GET /installations`
+    (`devices` included), worst first (or by `hostname`)."""
     _license_role(request)
     params = {
         "state": state,
+        "devices": devices,
         "customer": customer,
         "group": group,
         "search": search,

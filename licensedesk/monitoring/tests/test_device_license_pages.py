@@ -3,6 +3,7 @@ recording, with the way to activate them; the Installations list filters devices
 grace expired and no changes left; the API shows and filters the same. Another company and an
 ungranted License User see none of it."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -159,3 +160,19 @@ def test_the_api_lists_nothing_of_others(world, api, sites):
     assert [i["hostname"] for i in lina["items"]] == ["vms-soon"]
     later = api(world.license_user).get(f"/api/v1/installations/{sites['later'].pk}")
     assert later.status_code == 404
+
+
+def exported_hosts(response) -> list[str]:
+    assert response.status_code == 200
+    return sorted(row["hostname"] for row in json.loads(b"".join(response.streaming_content)))
+
+
+def test_the_exports_filter_device_licenses_like_the_list(world, login, api, sites):
+    params = {"devices": "in_grace", "format": "json"}
+    page = login(world.license_admin).get("/installations/export", params)
+    assert exported_hosts(page) == ["vms-later", "vms-soon"]
+    ending = {"devices": "grace_ending", "format": "json"}
+    by_api = api(world.license_admin).get("/api/v1/installations/export", ending)
+    assert exported_hosts(by_api) == ["vms-soon"]
+    lina = api(world.license_user).get("/api/v1/installations/export", params)
+    assert exported_hosts(lina) == ["vms-soon"]
