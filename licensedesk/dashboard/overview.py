@@ -135,7 +135,13 @@ def care_figures(user, counts: dict, on: date) -> dict:
     }
     return {
         **figures,
-        "tiles": list(figures.values()),
+        "columns": ["Ends in 30 days", "Ends in 90 days", "Ended, last 90 days"],
+        # One row per tier, its windows in the columns' order: a table reads better than six
+        # tiles.
+        "rows": [
+            (tiers.LABELS[tier], [figures[f"{tier}_{key}"] for key in labels])
+            for tier in tiers.TIERS
+        ],
         "next": next_endings(user, on),
         "next_urls": [
             (

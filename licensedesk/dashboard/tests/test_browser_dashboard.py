@@ -28,7 +28,7 @@ def test_the_company_admin_follows_a_number_to_its_list(
     expect(page.get_by_role("link", name="vms-critical-0")).to_be_visible()
     screenshot("dashboard-company-admin")
 
-    tile(page, "Care Premium ended in the last 90 days").click()
+    page.get_by_role("link", name="Care Premium ended in the last 90 days: renew: 1").click()
     expect(page.get_by_role("heading", name="Licenses")).to_be_visible()
     expect(page.locator("#license-table tbody tr")).to_have_count(1)
     expect(page.locator(".filter-note")).to_contain_text("whose Care Premium ends on or after")
