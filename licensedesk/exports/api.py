@@ -6,7 +6,7 @@ routers, so that `/licenses/export` is not taken for an SLC."""
 from typing import Literal
 
 from django.http import Http404
-from ninja import Router
+from ninja import Query, Router
 
 from licensedesk import access
 from licensedesk.activation import export as activation_export
@@ -16,11 +16,26 @@ from licensedesk.exports import formats
 from licensedesk.groups import export as group_export
 from licensedesk.licenses import codes
 from licensedesk.licenses import export as license_export
+from licensedesk.licenses.api import LicenseFilters
 from licensedesk.monitoring import export as installation_export
+from licensedesk.monitoring.api import InstallationFilters
 
 router = Router(tags=["exports"])
 
 Format = Literal["csv", "xlsx", "json"]
+
+
+class LicenseExportFilters(LicenseFilters):
+    care_ends_from: str = ""
+    care_ends_until: str = ""
+    registered_from: str = ""
+    registered_until: str = ""
+
+
+class InstallationExportFilters(InstallationFilters):
+    ordering: Literal["", "hostname"] = ""
+
+
 ROW_SCHEMAS: dict[str, dict] = {}  # the object of a JSON export's row, by component name
 
 
@@ -53,39 +68,13 @@ def _license_role(request):
     response={200: None},
     openapi_extra=documented(license_export.TABLE, "LicenseExportRow"),
 )
-def export_licenses(
-    request,
-    format: Format = "csv",
-    search: str = "",
-    customer: str = "",
-    product: str = "",
-    care_status: str = "",
-    care_tier: str = "",
-    group: str = "",
-    ordering: str = "",
-    care_ends_from: str = "",
-    care_ends_until: str = "",
-    registered_from: str = "",
-    registered_until: str = "",
-):
+def export_licenses(request, filters: Query[LicenseExportFilters], format: Format = "csv"):
     """The licenses you may see, narrowed and ordered as `GET /licenses` does (and by the
     dates of Care's end, of either tier or the one `care_tier` names, and of registration,
     `until` excluded). `visible_to` is filled for
     those who manage visibility (License Admins)."""
     _license_role(request)
-    params = {
-        "search": search,
-        "customer": customer,
-        "product": product,
-        "care_status": care_status,
-        "care_tier": care_tier,
-        "group": group,
-        "ordering": ordering,
-        "care_ends_from": care_ends_from,
-        "care_ends_until": care_ends_until,
-        "registered_from": registered_from,
-        "registered_until": registered_until,
-    }
+    params = filters.dict()
     return formats.response(license_export.TABLE, request.auth, params, format)
 
 
@@ -118,26 +107,12 @@ def export_license_groups(request, format: Format = "csv", search: str = ""):
     openapi_extra=documented(installation_export.TABLE, "InstallationExportRow"),
 )
 def export_installations(
-    request,
-    format: Format = "csv",
-    state: str = "",
-    devices: str = "",
-    customer: str = "",
-    group: str = "",
-    search: str = "",
-    ordering: Literal["", "hostname"] = "",
+    request, filters: Query[InstallationExportFilters], format: Format = "csv"
 ):
     """The installations you may see with their state, filtered as `GET /installations`
     (`devices` included), worst first (or by `hostname`)."""
     _license_role(request)
-    params = {
-        "state": state,
-        "devices": devices,
-        "customer": customer,
-        "group": group,
-        "search": search,
-        "ordering": ordering,
-    }
+    params = filters.dict()
     return formats.response(installation_export.TABLE, request.auth, params, format)
 
 

@@ -2,7 +2,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from licensedesk import access
@@ -186,18 +186,21 @@ def _visible(request, slc):
     )
 
 
+class LicenseFilters(Schema):
+    """The Licenses list's filters, as `GET /licenses` and its export take them."""
+
+    search: str = ""
+    customer: str = ""
+    product: str = ""
+    care_status: str = ""
+    care_tier: str = ""
+    group: str = ""
+    ordering: str = ""
+
+
 @router.get("", response=list[LicenseOut])
 @paginate(LicensePages)
-def list_licenses(
-    request,
-    search: str = "",
-    customer: str = "",
-    product: str = "",
-    care_status: str = "",
-    care_tier: str = "",
-    group: str = "",
-    ordering: str = "",
-):
+def list_licenses(request, filters: Query[LicenseFilters]):
     """Licenses you may see. `search` finds the licenses that each of its words matches
     somewhere: SLC, product and version, customer, description or a group's name (any
     case, accents forgiven). `customer` is an id or `none` (Unspecified); `care_status` is
@@ -206,16 +209,7 @@ def list_licenses(
     `ordering` one of slc, product, customer, care_plus_end, care_premium_end, devices,
     registered (prefix `-` to reverse)."""
     _license_role(request)
-    params = {
-        "search": search,
-        "customer": customer,
-        "product": product,
-        "care_status": care_status,
-        "care_tier": care_tier,
-        "group": group,
-        "ordering": ordering,
-    }
-    return pages.Listing(request.auth, params)
+    return pages.Listing(request.auth, filters.dict())
 
 
 @router.post("", response={201: LicenseOut}, openapi_extra=errors(409, 429))

@@ -3,7 +3,7 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from licensedesk import access
@@ -178,22 +178,24 @@ def _installation(request, installation_id):
     )
 
 
+class InstallationFilters(Schema):
+    """The Installations list's filters, as `GET /installations` and its export take them."""
+
+    state: str = ""
+    devices: str = ""
+    customer: str = ""
+    group: str = ""
+    search: str = ""
+
+
 @router.get("/installations", response=list[InstallationOut])
 @paginate
-def list_installations(
-    request,
-    state: str = "",
-    devices: str = "",
-    customer: str = "",
-    group: str = "",
-    search: str = "",
-):
+def list_installations(request, filters: Query[InstallationFilters]):
     """Installations you may see, worst first. `state`: pending, healthy, attention,
     critical, offline, unknown or unmonitored. `devices`: in_grace, grace_ending (grace ends
     within 7 days), grace_expired or no_changes_left (changes without activation)."""
     _license_role(request)
-    params = {"state": state, "devices": devices, "customer": customer, "group": group}
-    return queries.find_installations(request.auth, {**params, "search": search})
+    return queries.find_installations(request.auth, filters.dict())
 
 
 @router.get("/installations/{id:installation_id}", response=InstallationDetail)
