@@ -64,10 +64,11 @@ SETUP = [
     """
     INSERT INTO monitoring_health (token_digest, token_prefix, enabled, state, severity,
         state_since, alerted_state, reasons, last_report_at, product_version, hostname,
-        created_at, installation_id, organization_id, license_id)
+        created_at, installation_id, organization_id, license_id, grace_expired_alerted,
+        changes_used_up_alerted)
     SELECT NULL, '', true, s.state, s.severity, now() - interval '2 hours', s.state, '[]',
            now() - make_interval(secs => i.id % 600), '25.1', i.hostname,
-           now() - interval '400 days', i.id, l.organization_id, l.id
+           now() - interval '400 days', i.id, l.organization_id, l.id, 0, false
     FROM activation_installation i
     JOIN licenses_license l ON l.id = i.license_id
     CROSS JOIN LATERAL (SELECT CASE
