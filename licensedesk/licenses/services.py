@@ -117,8 +117,8 @@ def _register(user, code, customer_id, new_customer, description, group_ids, req
             field="slc",
         )
     description = clean_description(description)
-    takeable = access.licenses_of_company(user.organization_id) | access.registrable_by(user)
-    lic = takeable.filter(code=code).first()
+    ours_or_free = access.licenses_of_company(user.organization_id) | access.registrable_by(user)
+    lic = ours_or_free.filter(code=code).first()
     if lic is None:
         raise ServiceError(UNAVAILABLE, code="slc_unavailable", field="slc")
     if lic.organization_id == user.organization_id:
