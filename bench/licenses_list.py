@@ -284,7 +284,7 @@ def run_export():
     from licensedesk.licenses import queries
 
     user = User.objects.get(email=ADMIN_EMAIL)
-    qs = queries.with_list_details(queries.find_licenses(user, {}))
+    qs = queries.with_list_details(user, queries.find_licenses(user, {}))
     sql, params = qs.query.sql_with_params()
     with raw_connect() as raw:
         t = time.perf_counter()

@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from licensedesk.accounts.models import Role, User
+from licensedesk.activation.models import Activation
 from licensedesk.audit.models import AuditEvent
 from licensedesk.audit.services import record
 from licensedesk.care.models import CareReminder
@@ -17,6 +18,7 @@ from licensedesk.customers.models import Customer
 from licensedesk.groups.models import LicenseGroup
 from licensedesk.imports.models import LicenseImport
 from licensedesk.licenses.models import License, LicenseGrant
+from licensedesk.monitoring.models import Health, Installation, Thresholds
 from licensedesk.notifications.models import Delivery, NotificationProfile
 
 
@@ -53,6 +55,21 @@ def licenses_visible_to(user) -> QuerySet:
     """Registered licenses the user may see (`license_visible_q`). Everything derived from a
     license (files, activations, installations, counts, exports) starts from this."""
     return License.objects.filter(license_visible_q(user))
+
+
+def licenses_of_company(organization_id: int) -> QuerySet:
+    """Every license of a company, seen by whom or not: for jobs that act for the company
+    (notifications), and for the rule that a company registers a code once."""
+    return License.objects.filter(organization_id=organization_id)
+
+
+def registrable_by(user) -> QuerySet:
+    """The licenses the user's company may register: registered by no company, and sold to
+    nobody or to it. Any other code is as unknown to it as one never issued."""
+    if not has_license_role(user):
+        return License.objects.none()
+    sold = Q(sold_to__isnull=True) | Q(sold_to_id=user.organization_id)
+    return License.objects.filter(sold, organization__isnull=True)
 
 
 def license_visible_q(
@@ -136,12 +153,8 @@ class _UserFacts:
 
 
 class _LicenseSets(_UserFacts):
-    """A loaded user, the conditions on the license said as sets its key (`field`) is in:
-    the company's licenses, and for a License User her granted ones. PostgreSQL estimates
-    these two semi-joins of a table that points at licenses (activations) about as many
-    rows as she has there, where the grant looked up per license after joining it made it
-    expect a tenth of that and hash every grant instead of reading the newest rows first
-    (docs/benchmarks.md, "Eighth session", Dashboard)."""
+    """A loaded user, the conditions on the license said as sets its key (`field`) is in: the
+    company's and her granted ones, which PostgreSQL sizes right (docs/benchmarks.md)."""
 
     def __init__(self, user, field: str):
         super().__init__(user)
@@ -174,8 +187,6 @@ def user_can_see_license(user, license_id) -> bool:
 
 def installations_visible_to(user) -> QuerySet:
     """Installations follow their license: visible exactly when the license is."""
-    from licensedesk.monitoring.models import Installation
-
     return Installation.objects.filter(license__in=licenses_visible_to(user))
 
 
@@ -185,8 +196,6 @@ def health_visible_to(user) -> QuerySet:
     monitoring is enabled; neither ever changes), and its index starts with the company: a
     License Admin's counts by state read only the company's rows, a License User's those
     rows against her grants, without joining every installation and license."""
-    from licensedesk.monitoring.models import Health
-
     return Health.objects.filter(license_visible_q(user, "license", company_path="organization_id"))
 
 
@@ -194,8 +203,6 @@ def activations_visible_to(user) -> QuerySet:
     """Activations follow their license, like installations. Said as sets of licenses
     (`_LicenseSets`), PostgreSQL walks the newest activations backwards and stops at the
     first few visible ones, for either role."""
-    from licensedesk.activation.models import Activation
-
     return Activation.objects.filter(license_visible_q(user, "license", as_sets=True))
 
 
@@ -318,7 +325,25 @@ def profiles_visible_to(user) -> QuerySet:
     """Notification profiles are the company's, managed by License Admins."""
     if not is_license_admin(user):
         return NotificationProfile.objects.none()
-    return NotificationProfile.objects.filter(organization_id=user.organization_id)
+    return profiles_of_company(user.organization_id)
+
+
+def profiles_of_company(organization_id: int) -> QuerySet:
+    """A company's notification profiles, for the jobs that send its notifications."""
+    return NotificationProfile.objects.filter(organization_id=organization_id)
+
+
+def thresholds_editable_by(user) -> QuerySet:
+    """The company's monitoring thresholds (a row, or none for the defaults): License
+    Admins change them."""
+    if not is_license_admin(user):
+        return Thresholds.objects.none()
+    return thresholds_of_company(user.organization_id)
+
+
+def thresholds_of_company(organization_id: int) -> QuerySet:
+    """A company's monitoring thresholds, for judging its installations' reports."""
+    return Thresholds.objects.filter(organization_id=organization_id)
 
 
 def deliveries_visible_to(user) -> QuerySet:

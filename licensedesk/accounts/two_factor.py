@@ -8,6 +8,7 @@ import segno
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from licensedesk import access
 from licensedesk.audit.services import record
 from licensedesk.core.errors import ServiceError
 
@@ -28,14 +29,15 @@ def must_set_up(user) -> bool:
     return required_for(user) and confirmed_device(user) is None
 
 
-class TwoFactorRequired(ServiceError):
+class TwoFactorRequired(access.Forbidden):
     """403 for the API while a user who must use 2FA has not set it up or, with the browser
-    session, has not passed it: the API is no way around the login's second step."""
+    session, has not passed it: the API is no way around the login's second step. A refusal
+    like any other, so it is audited the same way."""
 
-    status = 403
+    code = "2fa_required"
 
     def __init__(self, message: str):
-        super().__init__(message, code="2fa_required")
+        super().__init__(message, right="two_factor")
 
 
 def check_api_caller(user, session_verified: bool | None) -> None:

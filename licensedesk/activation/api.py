@@ -164,9 +164,6 @@ def get_license_file(request, slc: str):
 def get_activated_file(request, activation_id: int):
     access.require(request, access.has_license_role(request.auth), "license_role")
     activation = get_object_or_404(
-        Activation.objects.select_related("license").filter(
-            license__in=access.licenses_visible_to(request.auth)
-        ),
-        pk=activation_id,
+        access.activations_visible_to(request.auth).select_related("license"), pk=activation_id
     )
     return license_file_response(activation.license_file, f"{activation.license.code}.lic")

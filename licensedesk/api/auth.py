@@ -12,8 +12,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         user = user_for_secret(token)
         if user is not None:
+            request.user = user  # so permission checks and audit (a refusal's too) see the user
             two_factor.check_api_caller(user, session_verified=None)
-            request.user = user  # so permission checks and audit see the token's user
         return user
 
 

@@ -128,7 +128,7 @@ def install(api) -> None:
     def forbidden(request, exc):
         access.record_refusal(request, exc)
         detail = str(exc) or "You don't have permission to do this."
-        return problem(request, 403, detail, "forbidden")
+        return problem(request, 403, detail, getattr(exc, "code", "forbidden"))
 
     @api.exception_handler(RateLimited)
     def rate_limited(request, exc: RateLimited):

@@ -23,13 +23,16 @@ def record(
     target_label: str = "",
     actor_label: str = "",
     changes: dict | None = None,
+    ip: str | None = None,
+    agent: str = "",
 ) -> AuditEvent:
-    """Write one audit event. The actor and company default to the request's user."""
+    """Write one audit event. The actor and company default to the request's user, the
+    address and browser to the request's (`ip` and `agent` for work done without one)."""
     request_user = getattr(request, "user", None)
     if actor is None and request_user is not None and request_user.is_authenticated:
         actor = request_user
-    ip = client_ip(request) if request is not None else None
-    agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
+    if request is not None:
+        ip, agent = client_ip(request), request.META.get("HTTP_USER_AGENT", "")
     event = unsaved(
         action,
         actor=actor,

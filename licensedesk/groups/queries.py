@@ -1,7 +1,6 @@
 from django.db.models import Count, Q
 
 from licensedesk import access
-from licensedesk.accounts.models import Role
 from licensedesk.licenses import codes
 
 # Codes looked up per query when picks are put back (within every database's parameter limit).
@@ -12,9 +11,7 @@ def find_groups(user, search=""):
     """The company's groups, each with the number of its licenses the user may see; searched
     by name and description."""
     groups = searched(access.groups_visible_to(user), search)
-    visible = Q()
-    if user.role == Role.LICENSE_USER:
-        visible = Q(memberships__license__grants__user_id=user.pk)
+    visible = access.license_visible_q(user, "memberships__license")
     return groups.annotate(
         license_count=Count("memberships", filter=visible, distinct=True)
     ).order_by("name", "id")

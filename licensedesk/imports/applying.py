@@ -105,9 +105,10 @@ def _write_licenses(user, rows, plan: Plan, customers: dict) -> None:
     # The catalog's names, for the search documents: a few dozen rows.
     products = dict(Product.objects.values_list("pk", "name"))
     versions = dict(ProductVersion.objects.values_list("pk", "name"))
+    mine = access.licenses_visible_to(user) | access.registrable_by(user)
     for start in range(0, len(changing), BATCH):
         chunk = changing[start : start + BATCH]
-        licenses = License.objects.in_bulk([row.license_id for row in chunk])
+        licenses = mine.in_bulk([row.license_id for row in chunk])
         for row in chunk:
             lic, current = licenses[row.license_id], _current(plan, row)
             customer = current.customer
@@ -130,10 +131,8 @@ def _write_licenses(user, rows, plan: Plan, customers: dict) -> None:
                     now,
                 )
             written.append(lic)
-    # Loaded whole and locked (`services.import_sheet`), the rows are written back as an
-    # upsert on their id: one statement per batch whose cost grows with the rows alone
-    # (bulk_update's CASE grows with rows times fields; see monitoring/writer.py). The codes
-    # to register were checked free under the lock and stay so until the transaction ends.
+    # An upsert on the id, as bulk_update's CASE grows with rows times fields; the rows are
+    # locked (`services.import_sheet`), so the codes checked free stay free.
     written.sort(key=lambda lic: lic.pk)  # neighbours in the table and its indexes together
     License.objects.bulk_create(
         written,

@@ -13,7 +13,6 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.db.models.functions import Lower
 
 from licensedesk import access
@@ -23,7 +22,7 @@ from licensedesk.customers.services import clean_name as clean_customer_name
 from licensedesk.groups.models import Membership
 from licensedesk.imports.reading import COLUMNS, Sheet
 from licensedesk.licenses import codes
-from licensedesk.licenses.models import License, LicenseGrant
+from licensedesk.licenses.models import LicenseGrant
 from licensedesk.licenses.services import UNAVAILABLE, clean_description
 
 CHUNK = 2000
@@ -258,11 +257,7 @@ def _licenses(user, slcs: list[str]) -> tuple[dict, dict]:
         .filter(code__in=slcs)
         .values_list("pk", "code", "customer_id", "customer__name", "description")
     }
-    registrable = dict(
-        License.objects.filter(code__in=slcs, organization__isnull=True)
-        .filter(Q(sold_to__isnull=True) | Q(sold_to_id=user.organization_id))
-        .values_list("code", "pk")
-    )
+    registrable = dict(access.registrable_by(user).filter(code__in=slcs).values_list("code", "pk"))
     return ours, registrable
 
 

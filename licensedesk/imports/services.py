@@ -5,11 +5,10 @@ and the import itself, checked again and applied in one transaction. Called by t
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 
 from licensedesk import access
 from licensedesk.accounts.models import Organization
-from licensedesk.audit.services import unsaved
+from licensedesk.audit.services import record
 from licensedesk.core import ratelimit
 from licensedesk.imports import applying, checking, reading
 from licensedesk.imports.checking import Plan
@@ -88,14 +87,14 @@ def import_sheet(
         return Outcome(plan)
     applying.apply(user, plan, import_label=filename, ip=ip, agent=agent)
     counts = {k: v for k, v in plan.summary().items() if k != "errors"}
-    unsaved(
+    record(
         "license.import",
         actor=user,
         target_label=filename,
         changes={"file": filename, **counts, "errors": plan.error_rows, "partial": partial},
         ip=ip,
         agent=agent,
-    ).save()
+    )
     return Outcome(plan, applied=True)
 
 
@@ -105,13 +104,11 @@ def _lock_licenses(user, sheet: Sheet) -> None:
     then what is written. NO KEY: adding them to groups meanwhile need not wait."""
     slcs = sorted({codes.normalize(cells.get("slc", "")) for _, cells in sheet.rows})
     slcs = [slc for slc in slcs if codes.is_well_formed(slc)]
-    mine = Q(organization_id=user.organization_id) | Q(
-        Q(sold_to__isnull=True) | Q(sold_to_id=user.organization_id), organization__isnull=True
-    )
+    mine = access.licenses_visible_to(user) | access.registrable_by(user)
     ids = []
     for start in range(0, len(slcs), LOCK_CHUNK):
         chunk = slcs[start : start + LOCK_CHUNK]
-        ids += License.objects.filter(mine, code__in=chunk).values_list("pk", flat=True)
+        ids += mine.filter(code__in=chunk).values_list("pk", flat=True)
     ids.sort()
     for start in range(0, len(ids), LOCK_CHUNK):
         chunk = ids[start : start + LOCK_CHUNK]

@@ -181,7 +181,7 @@ def _license_role(request):
 def _visible(request, slc):
     _license_role(request)
     return get_object_or_404(
-        queries.with_list_details(access.licenses_visible_to(request.auth)),
+        queries.with_list_details(request.auth, access.licenses_visible_to(request.auth)),
         code=codes.normalize(slc),
     )
 

@@ -47,10 +47,10 @@ def license_chunks(user, params):
     """Chunks of the licenses `user` may see as `params` narrow and order them, each with
     its groups (prefetched) and, for those who manage visibility, the emails of the License
     Users granted it: three queries a chunk, whatever it holds."""
-    licenses = with_list_details(find_licenses(user, params))
+    licenses = with_list_details(user, find_licenses(user, params))
     show_grants = access.can_manage_visibility(user)
     for chunk in keyset.chunks(licenses, sort_keys(*sort_of(params.get("ordering"))), CHUNK):
-        granted = _granted_emails([lic.pk for lic in chunk]) if show_grants else {}
+        granted = _granted_emails(chunk) if show_grants else {}
         for lic in chunk:
             lic.visible_to = granted.get(lic.pk, [])
         yield chunk
@@ -71,9 +71,11 @@ def in_chunks(licenses, field: str, desc: bool, size: int | None = None):
     yield from keyset.rows(licenses, sort_keys(field, desc), size or CHUNK)
 
 
-def _granted_emails(license_ids) -> dict[int, list[str]]:
+def _granted_emails(licenses) -> dict[int, list[str]]:
+    """{license id: emails of the users granted it} for `licenses`, rows already loaded from
+    what the caller may see (never bare ids)."""
     grants = (
-        LicenseGrant.objects.filter(license_id__in=license_ids)
+        LicenseGrant.objects.filter(license__in=licenses)
         .order_by("user__email")
         .values_list("license_id", "user__email")
     )

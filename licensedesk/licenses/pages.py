@@ -53,7 +53,7 @@ class Listing:
         joined and their groups: only the page's rows are joined, as PostgreSQL would join
         every match of a search before sorting them."""
         rows = access.licenses_visible_to(self.user).filter(pk__in=ids)
-        return list(with_list_details(rows).order_by(*self.licenses.query.order_by))
+        return list(with_list_details(self.user, rows).order_by(*self.licenses.query.order_by))
 
 
 class LicensePaginator(Paginator):

@@ -10,7 +10,6 @@ from licensedesk import access
 from licensedesk.care import status as care_status
 from licensedesk.care import tiers
 from licensedesk.core.ids import parse_id
-from licensedesk.groups.models import LicenseGroup
 from licensedesk.licenses import search
 
 ORDERINGS = {
@@ -148,9 +147,9 @@ def sorted_by(field: str, desc: bool, tie: str = "id") -> list[OrderBy]:
     return [F(field).asc(nulls_last=True), F(tie).asc()]
 
 
-def with_list_details(licenses):
+def with_list_details(user, licenses):
     """What a list row shows, loaded in a fixed number of queries whatever the page size."""
-    groups = LicenseGroup.objects.only("id", "name").order_by("name", "id")
+    groups = access.groups_visible_to(user).only("id", "name").order_by("name", "id")
     return licenses.select_related("product", "version", "customer").prefetch_related(
         Prefetch("groups", queryset=groups)
     )

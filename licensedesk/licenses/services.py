@@ -117,15 +117,12 @@ def _register(user, code, customer_id, new_customer, description, group_ids, req
             field="slc",
         )
     description = clean_description(description)
-    lic = License.objects.filter(code=code).first()
-    if lic is not None and lic.organization_id == user.organization_id:
-        raise AlreadyRegistered(lic)
-    if (
-        lic is None
-        or lic.organization_id is not None
-        or (lic.sold_to_id is not None and lic.sold_to_id != user.organization_id)
-    ):
+    ours_or_free = access.licenses_of_company(user.organization_id) | access.registrable_by(user)
+    lic = ours_or_free.filter(code=code).first()
+    if lic is None:
         raise ServiceError(UNAVAILABLE, code="slc_unavailable", field="slc")
+    if lic.organization_id == user.organization_id:
+        raise AlreadyRegistered(lic)
     customer = _resolve_customer(user, customer_id, new_customer, request)
     now = timezone.now()
     # The conditional update is the lock: of two companies racing, exactly one matches.

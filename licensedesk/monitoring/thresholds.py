@@ -7,6 +7,7 @@ import time
 
 from django.db import InterfaceError, OperationalError
 
+from licensedesk import access
 from licensedesk.monitoring.models import Thresholds
 
 KEPT_SECONDS = 60
@@ -19,9 +20,7 @@ def thresholds_for(org_id: int) -> Thresholds:
     if kept and kept[0] > time.monotonic():
         return kept[1]
     try:
-        found = Thresholds.objects.filter(organization_id=org_id).first() or Thresholds(
-            organization_id=org_id
-        )
+        found = access.thresholds_of_company(org_id).first() or Thresholds(organization_id=org_id)
     except (OperationalError, InterfaceError):
         if kept is None:
             raise
@@ -30,11 +29,11 @@ def thresholds_for(org_id: int) -> Thresholds:
     return found
 
 
-def thresholds_to_edit(organization) -> Thresholds:
-    """The company's thresholds as the database holds them (not this process's copy), or
-    unsaved defaults."""
-    found = Thresholds.objects.filter(organization=organization).first()
-    return found or Thresholds(organization=organization)
+def thresholds_to_edit(user) -> Thresholds:
+    """The user's company's thresholds as the database holds them (not this process's copy),
+    or unsaved defaults."""
+    found = access.thresholds_editable_by(user).first()
+    return found or Thresholds(organization_id=user.organization_id)
 
 
 def forget_thresholds(org_id: int) -> None:

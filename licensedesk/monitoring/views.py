@@ -252,13 +252,12 @@ class ThresholdsForm(forms.ModelForm):
 @access.license_role_required
 def thresholds(request):
     access.require(request, access.is_license_admin(request.user), "monitoring_thresholds")
-    company = request.user.organization
-    form = ThresholdsForm(request.POST or None, instance=thresholds_to_edit(company))
+    form = ThresholdsForm(request.POST or None, instance=thresholds_to_edit(request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
-        forget_thresholds(company.pk)
+        forget_thresholds(request.user.organization_id)
         record("monitoring.thresholds", request=request, changes=form.cleaned_data)
         messages.success(request, "The thresholds were saved.")
         return redirect("monitoring:thresholds")
-    saved = explain.reporting(thresholds_to_edit(company), "an installation")
+    saved = explain.reporting(thresholds_to_edit(request.user), "an installation")
     return render(request, "monitoring/thresholds.html", {"form": form, "reporting": saved})

@@ -86,7 +86,7 @@ def _matched_profile_ids(delivery: Delivery) -> list[int]:
 def _licenses_for(delivery: Delivery) -> list[License]:
     """The licenses of the message that its recipient may still see."""
     ids = [item["license_id"] for item in delivery.payload.get("items", [])]
-    licenses = License.objects.filter(pk__in=ids, organization_id=delivery.organization_id)
+    licenses = access.licenses_of_company(delivery.organization_id).filter(pk__in=ids)
     viewer = delivery.recipient_user
     if delivery.reminder_id:
         viewer = delivery.reminder.owner  # extra addresses hear what the owner may see

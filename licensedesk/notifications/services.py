@@ -62,7 +62,7 @@ def emit_many(event: str, licenses, data: dict | None = None) -> None:
 def profiles_for(event: str, lic, only=None):
     """The company's unmuted profiles subscribed to `event` whose scope holds `lic` (of the
     profiles `only`, if given)."""
-    profiles = NotificationProfile.objects.filter(organization_id=lic.organization_id, muted=False)
+    profiles = access.profiles_of_company(lic.organization_id).filter(muted=False)
     if only is not None:
         profiles = profiles.filter(pk__in=only)
     in_scope = Q(scope=NotificationProfile.Scope.ALL) | Q(

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from licensedesk.accounts import tokens
 from licensedesk.accounts.models import PersonalAccessToken
+from licensedesk.audit.models import AuditEvent
 
 
 @pytest.fixture
@@ -111,3 +112,17 @@ def test_the_web_page_creates_no_token_from_an_unverified_session(world):
     assert page.status_code == 200
     assert "two-factor code" in page.content.decode()
     assert not PersonalAccessToken.objects.filter(user=world.license_admin).exists()
+    assert _refusals_of(world.license_admin) == 1
+
+
+def _refusals_of(user) -> int:
+    return AuditEvent.objects.filter(action="access.denied", actor=user).count()
+
+
+def test_each_refusal_is_audited_like_any_other(required):
+    _session(required.company_admin).get("/api/v1/licenses")
+    _, secret = tokens.create_token(required.company_admin, "before the device")
+    Client().get("/api/v1/licenses", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert _refusals_of(required.company_admin) == 2
+    event = AuditEvent.objects.filter(action="access.denied").first()
+    assert event.changes == {"right": "two_factor", "path": "/api/v1/licenses"}

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from licensedesk import access
 from licensedesk.accounts import services, tokens, two_factor
 from licensedesk.accounts.forms import ChangePasswordForm, OtpForm, ProfileForm, TokenForm
 from licensedesk.accounts.models import PersonalAccessToken
@@ -68,6 +69,9 @@ def token_list(request):
             )
         except ratelimit.RateLimited as exc:
             return too_many_requests(request, exc)
+        except two_factor.TwoFactorRequired as exc:  # said on the form, audited like a 403
+            access.record_refusal(request, exc)
+            form.add_error("name", exc.message)
         except ServiceError as exc:
             form.add_error("name", exc.message)
         else:

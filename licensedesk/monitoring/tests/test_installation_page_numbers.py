@@ -99,7 +99,7 @@ def test_the_demo_explains_offline_with_its_own_thresholds(db):
     create_demo_licenses()
     create_demo_monitoring()
     health = Health.objects.get(state=State.OFFLINE)
-    t = thresholds.thresholds_to_edit(health.organization)
+    t = thresholds.thresholds_for(health.organization_id)
     seconds = t.report_interval * t.offline_after
     assert health.reasons == [
         f"no report for more than {span(seconds)} ({t.offline_after} report intervals of "
