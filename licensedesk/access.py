@@ -59,7 +59,10 @@ def licenses_visible_to(user) -> QuerySet:
 
 def licenses_of_company(organization_id: int) -> QuerySet:
     """Every license of a company, seen by whom or not: for jobs that act for the company
-    (notifications), and for the rule that a company registers a code once."""
+    (notifications), and for the rule that a company registers a code once. No company has
+    none (not the unregistered ones, whose company is empty too)."""
+    if organization_id is None:
+        return License.objects.none()
     return License.objects.filter(organization_id=organization_id)
 
 

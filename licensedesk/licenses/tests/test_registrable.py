@@ -23,3 +23,11 @@ def test_a_company_may_register_codes_sold_to_nobody_or_to_it(world):
 def test_a_user_without_a_license_role_may_register_nothing(world):
     factories.issue()
     assert _codes(world.no_role) == set()
+
+
+def test_no_company_has_no_licenses_not_even_the_unregistered_ones(world):
+    factories.issue()
+    assert not access.licenses_of_company(None).exists()
+    assert access.licenses_of_company(world.org.pk).count() == (
+        access.licenses_visible_to(world.license_admin).count()
+    )
