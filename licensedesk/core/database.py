@@ -20,9 +20,9 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Insert new rows of `model`: `fields` names every column but the primary key (a foreign
     key by its field's name, its value an id), each row holds their values in that order, as
     the database driver takes them (text, numbers, datetimes; no JSON, no defaults applied).
-    PostgreSQL takes them by COPY, several times faster than INSERT for the thousands of
-    devices of a large license request (docs/benchmarks.md); elsewhere bulk_create. Raises
-    IntegrityError as the ORM does."""
+    PostgreSQL takes them by COPY, faster than INSERT for the thousands of devices of a large
+    license request (docs/benchmarks.md); elsewhere bulk_create. Raises IntegrityError as the
+    ORM does."""
     db = connections[router.db_for_write(model)]
     columns = [model._meta.get_field(name) for name in fields]
     wanted = {field.column for field in model._meta.concrete_fields if not field.primary_key}
