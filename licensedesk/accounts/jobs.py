@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from licensedesk.accounts import links, services, signup
-from licensedesk.accounts.models import User
+from licensedesk.accounts.models import PendingSignup, User
+from licensedesk.core.jobs import trims
 from licensedesk.outbox.registry import handler
 
 
@@ -87,3 +88,9 @@ def send_signup_taken(payload: dict) -> None:
             "reset_url": settings.BASE_URL + reverse("accounts:forgot_password"),
         },
     )
+
+
+@trims("signups")
+def trim_signups(now) -> int:
+    # A link lives as long as its pending sign-up (signup.py).
+    return PendingSignup.objects.filter(created_at__lt=now - signup.MAX_AGE).delete()[0]

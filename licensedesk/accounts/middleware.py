@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 
+from licensedesk.accounts import two_factor
+
 LOGIN_AT = "licensedesk.login_at"
 SEEN_AT = "licensedesk.seen_at"
 
@@ -57,8 +59,6 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from licensedesk.accounts import two_factor
-
         user = getattr(request, "user", None)
         if (
             not request.path_info.startswith(self.ALLOWED)

@@ -58,7 +58,8 @@ class LicenseRequest:
     def digest(self) -> str:
         """A fingerprint of the content, to tell a repeated request from a changed one: the
         SHA-256 of the JSON of dataclasses.asdict(self) (keys sorted, `created` in ISO 8601),
-        with the dictionaries built directly (asdict deep-copies every value: 10x slower)."""
+        with the dictionaries built directly (asdict deep-copies every value: much slower,
+        see docs/benchmarks.md)."""
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["created"] = self.created.isoformat()
         data["devices"] = [

@@ -9,7 +9,6 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from django.db import connection
 from django.utils import timezone
 
 from licensedesk.activation.signing import keys_path
@@ -57,8 +56,7 @@ def restore(archive: Path, settings_dict: dict | None = None, keys: Path | None 
     with tempfile.TemporaryDirectory() as work, tarfile.open(archive, mode="r:gz") as tar:
         tar.extractall(work, filter="data")
         manifest = json.loads((Path(work) / MANIFEST).read_text())
-        engine = (settings_dict or connection.settings_dict)["ENGINE"]
-        here = "sqlite" if engine.endswith("sqlite3") else "postgresql"
+        here = database.kind(settings_dict)
         if manifest["database"] != here:
             raise ServiceError(
                 f"This backup is of a {manifest['database']} database; this licensedesk runs "

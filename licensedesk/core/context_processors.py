@@ -32,5 +32,5 @@ def _nav(script_prefix: str) -> dict[str, str]:
 
 def site(request):
     # The links are reversed once per process (and script prefix), not at every page: the
-    # sidebar's seventeen {% url %} tags were a tenth of the rendering of a short page.
+    # sidebar's {% url %} tags were a noticeable part of rendering a short page.
     return {"BASE_URL": settings.BASE_URL, "nav": _nav(get_script_prefix())}

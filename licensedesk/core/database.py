@@ -20,9 +20,9 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Insert new rows of `model`: `fields` names every column but the primary key (a foreign
     key by its field's name, its value an id), each row holds their values in that order, as
     the database driver takes them (text, numbers, datetimes; no JSON, no defaults applied).
-    PostgreSQL takes them by COPY, several times faster than INSERT for the thousands of
-    devices of a large license request (docs/benchmarks.md); elsewhere bulk_create. Raises
-    IntegrityError as the ORM does."""
+    PostgreSQL takes them by COPY, faster than INSERT for the thousands of devices of a large
+    license request (docs/benchmarks.md); elsewhere bulk_create. Raises IntegrityError as the
+    ORM does."""
     db = connections[router.db_for_write(model)]
     columns = [model._meta.get_field(name) for name in fields]
     wanted = {field.column for field in model._meta.concrete_fields if not field.primary_key}
@@ -45,9 +45,12 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
             copy.write_row(row)
 
 
-def kind() -> str:
-    """ "sqlite" or "postgresql": what a backup was made of."""
-    return connection.vendor
+def kind(settings_dict: dict | None = None) -> str:
+    """ "sqlite" or "postgresql": what a backup was made of, or the database of
+    `settings_dict` (by default the configured one) is."""
+    if settings_dict is None:
+        return connection.vendor
+    return "sqlite" if settings_dict["ENGINE"].endswith("sqlite3") else "postgresql"
 
 
 class DatabaseToolMissing(RuntimeError):
@@ -97,7 +100,7 @@ def load(source: Path, settings_dict: dict | None = None) -> None:
     """Load a copy made by `dump` into the (empty) database of `settings_dict`, by default
     the configured one."""
     settings_dict = settings_dict or connection.settings_dict
-    if settings_dict["ENGINE"].endswith("sqlite3"):
+    if kind(settings_dict) == "sqlite":
         original, target = sqlite3.connect(source), sqlite3.connect(settings_dict["NAME"])
         try:
             original.backup(target)

@@ -1,6 +1,8 @@
-"""Housekeeping: tables that only grow are trimmed once a day by the worker."""
+"""Housekeeping: tables that only grow are trimmed once a day by the worker. Each app names
+what it trims in its own jobs.py with `trims`; this one trims core's and the outbox's tables."""
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -11,32 +13,44 @@ from licensedesk.outbox.registry import handler
 from licensedesk.outbox.schedule import every
 
 FINISHED_JOBS_KEPT = timedelta(days=30)
-DELIVERIES_KEPT = timedelta(days=365)
 IDLE_BUCKETS_KEPT = timedelta(days=1)  # a bucket idle this long is full again anyway
+
+# name -> func(now) that deletes what is past its keeping time and returns how many rows
+TRIMS: dict[str, Callable[[datetime], int]] = {}
+
+
+def trims(name: str):
+    """Register `func(now)` to run at each housekeeping; its count is reported as `name`."""
+
+    def register(func):
+        TRIMS[name] = func
+        return func
+
+    return register
+
+
+@trims("sessions")
+def trim_sessions(now: datetime) -> int:
+    return Session.objects.filter(expire_date__lt=now).delete()[0]
+
+
+@trims("buckets")
+def trim_buckets(now: datetime) -> int:
+    idle_since = (now - IDLE_BUCKETS_KEPT).timestamp()
+    return RateLimitBucket.objects.filter(stamp__lt=idle_since).delete()[0]
+
+
+@trims("jobs")
+def trim_jobs(now: datetime) -> int:
+    return Job.objects.filter(
+        state__in=[Job.State.DONE, Job.State.FAILED], finished_at__lt=now - FINISHED_JOBS_KEPT
+    ).delete()[0]
 
 
 def housekeep(now=None) -> dict:
-    from licensedesk.accounts import signup
-    from licensedesk.accounts.models import PendingSignup
-    from licensedesk.notifications.models import Delivery
-
+    """Run every registered trim; returns how many rows each deleted, by name."""
     now = now or timezone.now()
-    return {
-        "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
-        "buckets": RateLimitBucket.objects.filter(
-            stamp__lt=(now - IDLE_BUCKETS_KEPT).timestamp()
-        ).delete()[0],
-        "jobs": Job.objects.filter(
-            state__in=[Job.State.DONE, Job.State.FAILED],
-            finished_at__lt=now - FINISHED_JOBS_KEPT,
-        ).delete()[0],
-        "deliveries": Delivery.objects.filter(
-            state__in=[Delivery.State.SENT, Delivery.State.SKIPPED],
-            created_at__lt=now - DELIVERIES_KEPT,
-        ).delete()[0],
-        # A link lives as long as its pending sign-up (accounts/signup.py).
-        "signups": PendingSignup.objects.filter(created_at__lt=now - signup.MAX_AGE).delete()[0],
-    }
+    return {name: trim(now) for name, trim in TRIMS.items()}
 
 
 @handler("core.housekeeping")

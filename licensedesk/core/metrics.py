@@ -24,6 +24,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from licensedesk.outbox.models import Job, WorkerHeartbeat
+
 REQUESTS = Counter(
     "licensedesk_http_requests", "HTTP requests answered", ["route", "method", "status"]
 )
@@ -42,8 +44,6 @@ class DatabaseCollector:
     """What only the database knows, read at each scrape."""
 
     def collect(self):
-        from licensedesk.outbox.models import Job, WorkerHeartbeat
-
         now = timezone.now()
         due = Q(state=Job.State.QUEUED, run_at__lte=now)
         jobs = Job.objects.aggregate(

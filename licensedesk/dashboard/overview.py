@@ -245,11 +245,8 @@ def recent_activity(user) -> dict:
         .select_related("product", "version", "customer", "registered_by")
         .order_by(F("registered_at").desc(), "-id")[:FEW]
     )
-    # Newest first by id, which grows with time: read backwards along the primary key
-    # until enough visible ones are found, where the time of day has no index. The few are
-    # picked without joining what they show: joined to their licenses, the visibility rule
-    # is estimated at a tenth of its size and every grant hashed (docs/benchmarks.md,
-    # "Eighth session").
+    # Newest first by id (it grows with time), along the primary key; picked before joining
+    # what they show, as the join misleads the planner on the visibility rule (docs/benchmarks.md).
     newest = access.activations_visible_to(user).order_by("-id").values("pk")[:FEW]
     activations = list(
         Activation.objects.filter(pk__in=newest)

@@ -1,8 +1,7 @@
 """The web's import in two steps: the uploaded file is kept (a LicenseImport row, an hour)
 and previewed; confirming applies it only if checking it again gives the same preview.
-A file larger than BACKGROUND_BYTES (about two seconds of work: some 1,000 rows, which an
-XLSX packs in fewer bytes; docs/benchmarks.md) is checked and applied by the worker
-(outbox jobs), while the page polls its progress."""
+A file larger than BACKGROUND_BYTES (too long to check within a request; docs/benchmarks.md)
+is checked and applied by the worker (outbox jobs), while the page polls its progress."""
 
 from datetime import timedelta
 

@@ -12,6 +12,7 @@ from licensedesk.core.errors import ServiceError
 from licensedesk.core.ids import parse_id
 from licensedesk.core.responses import too_many_requests
 from licensedesk.exports import formats
+from licensedesk.groups.services import set_license_groups
 from licensedesk.licenses import export, pages, queries, selection, services
 from licensedesk.licenses.forms import LicenseEditForm, RegisterForm
 from licensedesk.licenses.menus import menus_for
@@ -202,8 +203,6 @@ def license_bulk_grant(request):
 @access.license_role_required
 def license_groups(request, code):
     """Put the license in exactly the ticked groups, among the groups the user may change."""
-    from licensedesk.groups.services import set_license_groups
-
     lic = _visible_license(request, code)
     try:
         set_license_groups(request.user, lic, request.POST.getlist("group_ids"), request=request)

@@ -20,21 +20,25 @@ from licensedesk.notifications.validation import (
     clean_lead_times,
     clean_webhook_url,
 )
-from licensedesk.outbox.models import Job
-from licensedesk.outbox.registry import enqueue
+from licensedesk.outbox.registry import enqueue, enqueue_many
+
+
+def _event_payload(event: str, lic, data: dict | None, at: str) -> dict:
+    """What the fan-out job of one event needs to know (`fan_out` reads it)."""
+    return {
+        "event": event,
+        "license_id": lic.pk,
+        "organization_id": lic.organization_id,
+        "at": at,
+        "data": data or {},
+    }
 
 
 def emit(event: str, lic, data: dict | None = None, profile_ids=None) -> None:
     """Record that `event` happened to `lic`. Call it inside the transaction of the change:
     the fan-out to profiles runs in the worker, and nothing is lost if it is down.
     `profile_ids`: only these of the profiles it matches (whose own lead time is due)."""
-    payload = {
-        "event": event,
-        "license_id": lic.pk,
-        "organization_id": lic.organization_id,
-        "at": timezone.now().isoformat(),
-        "data": data or {},
-    }
+    payload = _event_payload(event, lic, data, timezone.now().isoformat())
     if profile_ids is not None:
         payload["profile_ids"] = list(profile_ids)
     enqueue("notifications.fanout", payload)
@@ -43,20 +47,7 @@ def emit(event: str, lic, data: dict | None = None, profile_ids=None) -> None:
 def emit_many(event: str, licenses, data: dict | None = None) -> None:
     """`emit` for many licenses at once (an import), in a few INSERTs."""
     at = timezone.now().isoformat()
-    jobs = [
-        Job(
-            kind="notifications.fanout",
-            payload={
-                "event": event,
-                "license_id": lic.pk,
-                "organization_id": lic.organization_id,
-                "at": at,
-                "data": data or {},
-            },
-        )
-        for lic in licenses
-    ]
-    Job.objects.bulk_create(jobs, batch_size=1000)
+    enqueue_many("notifications.fanout", (_event_payload(event, lic, data, at) for lic in licenses))
 
 
 def profiles_for(event: str, lic, only=None):

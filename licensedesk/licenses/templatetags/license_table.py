@@ -1,9 +1,7 @@
 """`{% license_row lic %}`: one row of the Licenses table.
 
-Built as one string, every value passed through the standard library's `html.escape`, rather
-than template markup: rendering the same row through the template engine, a `{% url %}` and
-a dozen variables per row, was most of the time of a 100-row page, and `format_html`'s
-per-value machinery still a quarter of a 25-row page (docs/benchmarks.md)."""
+Built as one string, every value passed through the standard library's `html.escape`:
+the template engine, and even `format_html`, cost too much per row (docs/benchmarks.md)."""
 
 from django import template
 from django.utils.safestring import mark_safe

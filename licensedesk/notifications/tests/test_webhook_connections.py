@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from licensedesk.licenses.tests.factories import registered
-from licensedesk.notifications import events, sender
+from licensedesk.notifications import events, webhooks
 from licensedesk.notifications.models import Delivery
 from licensedesk.notifications.sender import send_due
 from licensedesk.notifications.tests.helpers import delivery, free_port, profile
@@ -286,7 +286,7 @@ def test_a_refused_connection_shows_no_socket_details_in_the_log(world, private_
 
 
 def test_a_receiver_that_never_answers_timed_out(world, private_ok, monkeypatch):
-    monkeypatch.setattr(sender, "WEBHOOK_TIMEOUT", 0.3)
+    monkeypatch.setattr(webhooks, "WEBHOOK_TIMEOUT", 0.3)
     with socket.socket() as silent:  # accepts connections (the backlog), never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen()

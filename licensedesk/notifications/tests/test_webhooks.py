@@ -10,9 +10,10 @@ from licensedesk.care.scan import scan
 from licensedesk.licenses.tests.factories import customer, registered
 from licensedesk.notifications import events
 from licensedesk.notifications.models import Delivery, NotificationProfile
-from licensedesk.notifications.sender import send_due, signature
+from licensedesk.notifications.sender import send_due
 from licensedesk.notifications.services import fan_out
 from licensedesk.notifications.tests.helpers import WebhookReceiver, profile, states
+from licensedesk.notifications.webhooks import signature
 
 
 @pytest.fixture

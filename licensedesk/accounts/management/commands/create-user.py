@@ -4,6 +4,7 @@ from django.db import transaction
 from licensedesk.accounts import services
 from licensedesk.accounts.management.commands._stdin import read_password
 from licensedesk.accounts.models import Organization, Role, User
+from licensedesk.audit.services import record
 from licensedesk.core.errors import ServiceError
 
 
@@ -38,8 +39,6 @@ class Command(BaseCommand):
                     first_name=opts["first_name"],
                     last_name=opts["last_name"],
                 )
-                from licensedesk.audit.services import record
-
                 record(
                     "user.create",
                     organization=org,

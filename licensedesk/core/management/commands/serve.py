@@ -23,8 +23,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--access-log",
             action="store_true",
-            help="Log every request to standard output. Off by default: it cost a tenth of "
-            "the throughput (docs/benchmarks.md), and a reverse proxy usually logs requests.",
+            help="Log every request to standard output. Off by default: it costs throughput "
+            "(docs/benchmarks.md), and a reverse proxy usually logs requests.",
         )
 
     def handle(self, *args, host, port, workers, threads, no_worker, access_log, **opts):
@@ -47,9 +47,8 @@ class Command(BaseCommand):
                     "threads": threads,
                     "worker_class": "gthread",
                     # Each web process listens on its own socket and the kernel spreads new
-                    # connections over them. With one shared socket, one process could take
-                    # every keep-alive connection of a client and leave the others idle
-                    # (measured: a third of the throughput, docs/benchmarks.md).
+                    # connections over them: with one shared socket, one process could take
+                    # every keep-alive connection of a client and leave the others idle.
                     "reuse_port": True,
                     "accesslog": "-" if access_log else None,
                     "timeout": 60,
