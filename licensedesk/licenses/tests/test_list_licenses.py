@@ -285,7 +285,6 @@ def test_pages_cut_before_their_details_are_joined_keep_the_order_and_the_rules(
     whole = codes_of(client, f"?ordering={ordering}&size=100")
     assert len(whole) == (33 if who == "license_admin" else 22)
     # in the order the ORM sorts the company's licenses in
-    from licensedesk.licenses.models import License
     from licensedesk.licenses.queries import ordering_of
 
     in_order = list(
