@@ -191,7 +191,9 @@ def _activate(user, code, parsed, via, idempotency_key, body_digest, request):
     if idempotency_key:
         previous = IdempotencyKey.objects.filter(user=user, key=idempotency_key).first()
         if previous is not None:
-            if previous.body_digest != body_digest:
+            # A key answers only for its own license: the body of another's must not fetch
+            # that license's file through a license the user can still see.
+            if previous.body_digest != body_digest or previous.activation.license_id != lic.pk:
                 raise ServiceError(
                     "This Idempotency-Key was used with a different request.",
                     code="idempotency_key_reused",

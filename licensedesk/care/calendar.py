@@ -8,6 +8,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from licensedesk import access
+from licensedesk.accounts.backends import EmailBackend
 from licensedesk.audit.services import record
 from licensedesk.care import tiers
 from licensedesk.care.models import CalendarFeed
@@ -41,11 +42,12 @@ def revoke_feed(user, request=None) -> None:
 
 def user_for_feed(secret: str):
     feed = (
-        CalendarFeed.objects.select_related("user")
+        CalendarFeed.objects.select_related("user__organization")
         .filter(digest=_digest(secret), revoked_at__isnull=True)
         .first()
     )
-    if feed is None or not feed.user.is_active:
+    # Whoever may no longer log in (user or company deactivated) gets no feed either.
+    if feed is None or not EmailBackend().user_can_authenticate(feed.user):
         return None
     return feed.user
 

@@ -1,7 +1,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from licensedesk.activation.models import Activation, ActiveDevice, IdempotencyKey
-from licensedesk.activation.tests.factories import lrq
+from licensedesk.activation.tests.factories import activatable, lrq
 from licensedesk.licenses.models import License
 
 REQUEST_ID = "3e0c1d2b-4a5f-4c6d-8e7f-9a0b1c2d3e4f"
@@ -76,6 +76,19 @@ def test_idempotency_keys_belong_to_their_user(world, api, lic):
     response = _post(api(world.license_admin), lic, lrq(lic.code, 5), **{"Idempotency-Key": "k"})
     assert response.status_code == 201
     assert IdempotencyKey.objects.count() == 2
+
+
+def test_an_idempotency_key_replays_nothing_on_another_license(world, api, lic):
+    other = activatable(world.org, devices=10, grant_to=[world.license_user])
+    client = api(world.license_user)
+    body = lrq(lic.code, 3)
+    first = _post(client, lic, body, **{"Idempotency-Key": "retry-1"})
+    elsewhere = _post(client, other, body, **{"Idempotency-Key": "retry-1"})
+    assert first.status_code == 201
+    assert elsewhere.status_code == 422
+    assert elsewhere.json()["code"] == "idempotency_key_reused"
+    assert first.content.decode() not in elsewhere.content.decode()
+    assert Activation.objects.count() == 1 and _used(other) == 0
 
 
 def _files(body):
