@@ -129,6 +129,14 @@ def test_a_deactivated_or_demoted_user_s_link_is_404(world, login, licenses):
     assert Client().get(path).status_code == 404
 
 
+def test_a_deactivated_company_s_links_are_404(world, login, licenses):
+    path = make_link(login(world.license_user))
+    assert Client().get(path).status_code == 200
+    world.org.is_active = False
+    world.org.save()
+    assert Client().get(path).status_code == 404
+
+
 def test_making_a_link_by_get_changes_nothing(world, login):
     assert login(world.license_user).get("/care/calendar/new/").status_code == 405
     assert not CalendarFeed.objects.exists()
