@@ -1,21 +1,23 @@
-"""Reading a spreadsheet of license registrations (CSV or XLSX, through tablib and openpyxl)
-into rows of the columns the import knows. Bounded before anything is parsed: the bytes, the
-rows, and for XLSX (a zip) its parts' unpacked size, so that neither a large file nor a zip
-bomb can take the memory of a web process."""
+"""Reading a spreadsheet of license registrations (CSV, or XLSX through openpyxl) into rows
+of the columns the import knows. Bounded before and while anything is parsed: the bytes, for
+XLSX (a zip) its parts' unpacked size, and the rows and columns read, counted as they are
+read, so that neither a large file, a zip bomb nor a sheet that claims a million rows or
+columns can take the memory of a web process."""
 
 import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-import tablib
-from tablib.exceptions import InvalidDimensions
+from openpyxl import load_workbook
 
 from licensedesk.core.errors import ServiceError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_COLUMNS = 50
 # An XLSX is a zip of XML parts: what they may unpack to, and how many there may be.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_PARTS = 500
@@ -59,12 +61,10 @@ def read(content: bytes) -> Sheet:
     if len(content) > MAX_BYTES:
         raise too_large()
     if is_xlsx(content):
-        dataset = _load_xlsx(content)
-    elif content.startswith(_OLE_MAGIC):
+        return _sheet(_xlsx_rows(content))
+    if content.startswith(_OLE_MAGIC):
         raise FileProblem("This is an old Excel file (.xls): save it as .xlsx or as CSV UTF-8.")
-    else:
-        dataset = _load_csv(content)
-    return _sheet(dataset)
+    return _sheet(_csv_rows(content))
 
 
 def is_xlsx(content: bytes) -> bool:
@@ -78,27 +78,23 @@ def _too_many_rows() -> FileProblem:
     )
 
 
-def _load_csv(content: bytes) -> tablib.Dataset:
+def _csv_rows(content: bytes) -> Iterator[list]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileProblem(
             "The file is neither XLSX nor UTF-8 text: save it as .xlsx or as CSV UTF-8."
         ) from exc
-    # A cell may span lines, so lines only bound rows from above: twice the rows allowed.
-    if text.count("\n") > 2 * MAX_ROWS:
-        raise _too_many_rows()
     if not text.strip():
         raise FileProblem("The file is empty.", code="empty_file")
-    header = text.split("\n", 1)[0]
+    header = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     # Spreadsheet programs in many countries save CSV with semicolons.
     delimiter = ";" if header.count(";") > header.count(",") else ","
+    # Rows as the csv module sees them (a lone CR ends one too), read one at a time.
     try:
-        return tablib.Dataset().load(text, format="csv", delimiter=delimiter)
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as exc:
         raise FileProblem(f"The file is not valid CSV ({exc}).") from exc
-    except InvalidDimensions as exc:
-        raise _ragged() from exc
 
 
 def _ragged() -> FileProblem:
@@ -108,40 +104,21 @@ def _ragged() -> FileProblem:
     )
 
 
-def _load_xlsx(content: bytes) -> tablib.Dataset:
+def _xlsx_rows(content: bytes) -> Iterator[tuple]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = archive.infolist()
             if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
                 raise FileProblem("The XLSX file unpacks to more than the import takes.")
-            if _sheet_rows(archive, parts) > MAX_ROWS + 1:
-                raise _too_many_rows()
     except (zipfile.BadZipFile, EOFError) as exc:
         raise FileProblem("The file is not a valid XLSX file.") from exc
     try:
-        return tablib.Dataset().load(content, format="xlsx")
-    except InvalidDimensions as exc:
-        raise _ragged() from exc
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # openpyxl makes up the rows missing between two row numbers and pads every row to
+        # the widest: read at most one column more than the import takes, row by row.
+        yield from book.active.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise FileProblem("The file is not a valid XLSX file.") from exc
-
-
-def _sheet_rows(archive: zipfile.ZipFile, parts) -> int:
-    """The rows of every worksheet, counted by their <row> tags in a streamed pass (no
-    parsing), so that a sheet of a million short rows is refused before openpyxl reads it."""
-    rows = 0
-    for part in parts:
-        if not part.filename.startswith("xl/worksheets/"):
-            continue
-        tail = b""
-        with archive.open(part) as stream:
-            while chunk := stream.read(1 << 20):
-                data = tail + chunk
-                rows += data.count(b"<row ") + data.count(b"<row>")
-                tail = data[-5:]
-                rows -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again next
-        rows += tail.count(b"<row ") + tail.count(b"<row>")
-    return rows
 
 
 def _header_name(value) -> str:
@@ -149,8 +126,16 @@ def _header_name(value) -> str:
     return "_".join(_text(value).lower().replace("-", " ").replace("_", " ").split())
 
 
-def _sheet(dataset: tablib.Dataset) -> Sheet:
-    headers = [_header_name(h) for h in (dataset.headers or [])]
+def _sheet(table: Iterable) -> Sheet:
+    """The known columns of `table` (its first row names them) and its non-empty rows, read
+    no further than the row limit allows."""
+    table = iter(table)
+    header = list(next(table, None) or [])
+    while header and header[-1] in (None, ""):
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise FileProblem(f"The file has more than {MAX_COLUMNS} columns.")
+    headers = [_header_name(h) for h in header]
     if "slc" not in headers:
         raise FileProblem(
             "The first row must name the columns, among them slc (and any of customer, "
@@ -160,20 +145,27 @@ def _sheet(dataset: tablib.Dataset) -> Sheet:
     doubled = sorted({h for h in headers if h in COLUMNS and headers.count(h) > 1})
     if doubled:
         raise FileProblem(f"The column {doubled[0]} is in the file twice.")
-    if dataset.height > MAX_ROWS:
-        raise _too_many_rows()
     known = {index: name for index, name in enumerate(headers) if name in COLUMNS}
     ignored = [
-        _text(h) for h, name in zip(dataset.headers, headers, strict=True) if name not in COLUMNS
+        _printable(_text(h)) for h, name in zip(header, headers, strict=True) if name not in COLUMNS
     ]
     rows = []
-    for number, values in enumerate(dataset, start=2):
-        cells = {name: _cell(values[index]) for index, name in known.items()}
+    for number, values in enumerate(table, start=2):
+        if number > MAX_ROWS + 1:
+            raise _too_many_rows()
+        if any(value not in (None, "") for value in values[len(header) :]):
+            raise _ragged()
+        cells = {name: _cell(values[i]) if i < len(values) else "" for i, name in known.items()}
         if any(cells.values()):  # empty rows (a sheet's formatted tail) are no rows
             rows.append((number, cells))
     return Sheet(
         columns=tuple(c for c in COLUMNS if c in known.values()), rows=rows, ignored=ignored
     )
+
+
+def _printable(name: str) -> str:
+    # An ignored column's name is only shown back: without the characters that cannot be.
+    return "".join(ch for ch in name if ch.isprintable())
 
 
 def _text(value) -> str:

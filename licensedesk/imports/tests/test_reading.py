@@ -3,6 +3,7 @@ big is refused as a whole with a clear message, before it takes memory."""
 
 import io
 import time
+import tracemalloc
 import zipfile
 
 import pytest
@@ -111,3 +112,60 @@ def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_parsed(monkeyp
     with pytest.raises(FileProblem) as refused:
         reading.read(content)
     assert "unpacks to more" in refused.value.message
+
+
+def _refused_within_bounds(content: bytes, message: str) -> None:
+    """Refused with `message`, in little time and memory."""
+    tracemalloc.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(FileProblem) as refused:
+            reading.read(content)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert message in refused.value.message
+    assert time.monotonic() - start < 10
+    assert peak < 100 * 1024 * 1024
+
+
+def test_an_xlsx_that_claims_a_million_rows_is_refused_without_making_them_up():
+    content = xlsx_bytes([["M01-1", "", "", "", ""]])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    last = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>M01-2</t></is></c></row>'
+    sheet = sheet.replace(b'<dimension ref="A1:E2" />', b'<dimension ref="A1:XFD1048576" />')
+    content = _with_part(
+        content, "xl/worksheets/sheet1.xml", sheet.replace(b"</sheetData>", last + b"</sheetData>")
+    )
+    assert len(content) < 10_000
+    _refused_within_bounds(content, "more than 20,000 rows")
+
+
+def test_an_xlsx_cell_in_the_last_column_reads_no_more_than_the_columns_the_import_takes():
+    content = xlsx_bytes([["M01-1", "", "", "", ""]])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    far = b'<row r="3"><c r="XFD3" t="inlineStr"><is><t>x</t></is></c></row>'
+    sheet = sheet.replace(b'<dimension ref="A1:E2" />', b'<dimension ref="A1:XFD3" />')
+    content = _with_part(
+        content, "xl/worksheets/sheet1.xml", sheet.replace(b"</sheetData>", far + b"</sheetData>")
+    )
+    sheet = reading.read(content)
+    assert [cells["slc"] for _, cells in sheet.rows] == ["M01-1"]
+
+
+def test_a_csv_of_lone_carriage_returns_counts_each_as_a_row():
+    _refused_within_bounds(b"slc\r" + b"x\r" * 4_000_000, "more than 20,000 rows")
+
+
+def test_more_columns_than_the_import_reads_are_refused():
+    header = ",".join(["slc"] + [f"note {i}" for i in range(reading.MAX_COLUMNS)])
+    with pytest.raises(FileProblem) as refused:
+        reading.read(f"{header}\nM01-1\n".encode())
+    assert "more than 50 columns" in refused.value.message
+
+
+def test_an_ignored_column_s_name_is_shown_without_control_characters():
+    sheet = reading.read(b"slc,no\x00te\x07\nM01-1,x\n")
+    assert sheet.ignored == ["note"]
