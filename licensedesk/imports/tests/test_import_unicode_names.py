@@ -6,7 +6,7 @@ existing customers and groups by that rule, never take one for new, and never fa
 from licensedesk.customers.models import Customer
 from licensedesk.customers.services import get_or_create_customer
 from licensedesk.groups.models import LicenseGroup
-from licensedesk.imports import uploads
+from licensedesk.imports import applying, services, uploads
 from licensedesk.imports.tests.helpers import csv_bytes, dry_run, run, state
 from licensedesk.licenses.tests import factories
 
@@ -109,3 +109,21 @@ def test_the_api_imports_existing_non_ascii_names_without_failing(api, world):
     assert [state(free)[code]["customer"] for code in free] == NAMES
     assert Customer.objects.filter(organization=world.org).count() == len(NAMES)
 
+
+def test_an_import_that_fails_gives_the_codes_budget_back(api, world, monkeypatch):
+    monkeypatch.setattr(services, "FAILED_CODES", services.ratelimit.Limit(3, 3600))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(applying, "apply", broken)
+    free = [lic.code for lic in factories.issue(count=3)]
+    client = api(world.license_admin)
+    content = csv_bytes([[code, "", "", "", ""] for code in free])
+
+    r = client.generic("POST", URL + "?dry_run=false", content, content_type="text/csv")
+
+    assert r.status_code == 500
+
+    # Nothing was imported nor said about the codes: the budget is whole again.
+    assert dry_run(world.license_admin, content).summary()["registered"] == 3
