@@ -64,12 +64,12 @@ def _used_customers(rows) -> set:
 
 
 def _used_groups(rows) -> set:
-    return {n.lower() for r in rows if "groups" in r.changes for n in r.groups}
+    return {key for r in rows if "groups" in r.changes for key in r.groups}
 
 
 def _create_missing(user, model, existing, resolved: dict, used: set, audit: list) -> dict:
-    """{lower name: id} of the names used, the new ones created (in one INSERT; one made
-    meanwhile by someone else is taken as it is)."""
+    """{key: id} of the names used (keys of `resolved`, the database's lower names), the new
+    ones created (in one INSERT; one made meanwhile by someone else is taken as it is)."""
     new = sorted(key for key in used if resolved[key][0] is None)
     ids = {key: resolved[key][0] for key in used if resolved[key][0] is not None}
     if not new:
@@ -85,7 +85,7 @@ def _create_missing(user, model, existing, resolved: dict, used: set, audit: lis
     made = existing.annotate(key=Lower("name")).filter(key__in=new)
     action = "customer.create" if model is Customer else "group.create"
     for obj in made:
-        ids[obj.name.lower()] = obj.pk
+        ids[obj.key] = obj.pk
         if obj.created_by_id == user.pk:
             audit.append(unsaved(action, actor=user, target=obj, changes={"import": True}))
     return ids
@@ -160,7 +160,7 @@ def _set_groups(rows, plan: Plan, groups: dict) -> None:
     for row in rows:
         if "groups" not in row.changes:
             continue
-        wanted = {groups[name.lower()] for name in row.groups}
+        wanted = {groups[key] for key in row.groups}
         current = (
             set(plan.current[row.license_id].groups) if row.license_id in plan.current else set()
         )

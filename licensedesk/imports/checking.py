@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models.functions import Lower
 
 from licensedesk import access
@@ -27,6 +28,7 @@ from licensedesk.licenses.services import UNAVAILABLE, clean_description
 
 CHUNK = 2000
 MAX_GROUP_NAME = 100
+NAMES_CHUNK = 500  # names lowered per query (SQLite takes 999 parameters)
 NOT_A_CODE = "This is not a license code. It looks like M01-C01-251-01-7K3QF9."
 # The export writes "Unspecified" for a license without a customer: read back, it is none
 # (unless the company has a customer of that name).
@@ -90,8 +92,9 @@ class Plan:
     columns: tuple = ()
     ignored: list = field(default_factory=list)
     unavailable: int = 0  # codes that cannot be registered (the code-guessing budget)
-    customers: dict = field(default_factory=dict)  # lower name -> (id or None if new, name)
-    groups: dict = field(default_factory=dict)  # lower name -> (id or None if new, name)
+    # The database's lower name (`same_name_keys`) -> (id or None if new, name)
+    customers: dict = field(default_factory=dict)
+    groups: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)  # lower email -> (id, email)
     current: dict = field(default_factory=dict)  # license id -> Current
 
@@ -188,15 +191,15 @@ def _customer_name(value: str, fail):
 
 
 def _group_names(value: str, fail) -> tuple:
-    names = {}
+    names = []
     for part in value.split(";"):
         name = " ".join(part.split())
         if not name:
             continue
         if len(name) > MAX_GROUP_NAME:
             fail("groups", f"The group name {name[:40]}… is too long ({MAX_GROUP_NAME} at most).")
-        names.setdefault(name.lower(), name)
-    return tuple(names.values())
+        names.append(name)
+    return tuple(dict.fromkeys(names))
 
 
 def _refuse_duplicates(rows: list[Row], errors: list) -> None:
@@ -278,9 +281,13 @@ def _current_groups_and_users(ours: dict, plan: Plan) -> None:
 
 def _names(user, rows: list[Row], plan: Plan) -> None:
     """Resolve the chunk's customer and group names (any case) and users' addresses not
-    resolved by an earlier chunk; names not found are new (created by the import)."""
-    customers = {r.customer.lower(): r.customer for r in rows if isinstance(r.customer, str)}
-    groups = {n.lower(): n for r in rows for n in _listed(r.groups)}
+    resolved by an earlier chunk; names not found are new (created by the import). A row's
+    customer and groups become their keys in `plan.customers` and `plan.groups`."""
+    given = {r.customer for r in rows if isinstance(r.customer, str)}
+    given.update(n for r in rows for n in _listed(r.groups))
+    keys = same_name_keys(given)
+    customers = {keys[r.customer]: r.customer for r in rows if isinstance(r.customer, str)}
+    groups = {keys[n]: n for r in rows for n in _listed(r.groups)}
     emails = {e for r in rows for e in _listed(r.visible_to)}
     _lookup(access.company_customers(user), "name", customers, plan.customers)
     _lookup(access.groups_visible_to(user), "name", groups, plan.groups)
@@ -289,14 +296,32 @@ def _names(user, rows: list[Row], plan: Plan) -> None:
     plan.users.update({key: value for key, value in found.items() if value[0] is not None})
     for row in rows:
         if isinstance(row.customer, str):
-            row.customer = row.customer.lower()
+            row.customer = keys[row.customer]
             if row.customer == NO_CUSTOMER and plan.customers[row.customer][0] is None:
                 row.customer = None
+        if row.groups is not KEEP:
+            row.groups = tuple(dict.fromkeys(keys[n] for n in row.groups))
+
+
+def same_name_keys(names) -> dict:
+    """{name: the database's lower(name)}: two customers' or groups' names are the same when
+    these are (their unique constraints), which Python's lower() does not tell (SQLite lowers
+    ASCII letters only, PostgreSQL by its locale)."""
+    names, keys = sorted(names), {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(names), NAMES_CHUNK):
+            chunk = names[start : start + NAMES_CHUNK]
+            # Only placeholders go into the text; the names are parameters.
+            rows = ", ".join(["(%s)"] * len(chunk))
+            sql = f"SELECT column1, LOWER(column1) FROM (VALUES {rows}) AS given"  # noqa: S608
+            cursor.execute(sql, chunk)
+            keys.update(cursor.fetchall())
+    return keys
 
 
 def _lookup(queryset, field: str, wanted: dict, into: dict) -> None:
-    """Put (id, name) of each of `wanted` ({lower: as given}) into `into`, (None, as given)
-    for those `queryset` has not."""
+    """Put (id, name) of each of `wanted` ({lower: as given}; for names, the database's
+    lower, `same_name_keys`) into `into`, (None, as given) for those `queryset` has not."""
     missing = [key for key in wanted if key not in into]
     if not missing:
         return
@@ -318,7 +343,7 @@ def _changes(row: Row, current: Current, plan: Plan) -> dict:
     if row.description is not KEEP and row.description != current.description:
         changes["description"] = [current.description, row.description]
     if row.groups is not KEEP:
-        wanted = [plan.groups[name.lower()] for name in row.groups]
+        wanted = [plan.groups[key] for key in row.groups]
         added = sorted(name for pk, name in wanted if pk not in current.groups)
         kept = {pk for pk, _ in wanted}
         removed = sorted(name for pk, name in current.groups.items() if pk not in kept)

@@ -61,7 +61,13 @@ def charged(user, sheet: Sheet, work):
     cost, key = len(sheet.rows), str(user.organization_id)
     if cost:
         ratelimit.consume("import-codes", key, FAILED_CODES, cost=cost)
-    done = work()
+    try:
+        done = work()
+    except BaseException:
+        # Nothing was imported nor said about the codes: all of them are given back.
+        if cost:
+            ratelimit.give_back("import-codes", key, FAILED_CODES, cost=cost)
+        raise
     plan = done if isinstance(done, Plan) else done.plan
     if cost - plan.unavailable:
         ratelimit.give_back("import-codes", key, FAILED_CODES, cost=cost - plan.unavailable)
