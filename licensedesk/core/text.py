@@ -4,6 +4,10 @@ tab and line feed only where text has several lines; CR LF and a lone CR become 
 
 import re
 
+from django.db.models import Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
+
 # Every C0 control character but tab, line feed and carriage return, and DEL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -51,3 +55,10 @@ def normalize_all(data):
     if isinstance(data, list):
         return [normalize_all(value) for value in data]
     return data
+
+
+def same_name(name: str, field: str = "name") -> Exact:
+    """A filter: `field` is `name` in any case, as the database lowers them. The unique
+    constraints on names compare `Lower(name)`; iexact compares UPPER on PostgreSQL, which
+    disagrees for some letters (a dotted capital I), so a name it missed failed the insert."""
+    return Exact(Lower(field), Lower(Value(name)))

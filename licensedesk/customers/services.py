@@ -4,6 +4,7 @@ from django.db import transaction
 
 from licensedesk import access
 from licensedesk.audit.services import record
+from licensedesk.core import text
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.customers.models import Customer
 from licensedesk.licenses import search
@@ -37,7 +38,7 @@ def get_or_create_customer(user, name, request=None) -> Customer:
     """The company's customer of that name (any case), created if there is none yet."""
     _require_license_role(user)
     name = clean_name(name)
-    existing = access.company_customers(user).filter(name__iexact=name).first()
+    existing = access.company_customers(user).filter(text.same_name(name)).first()
     if existing is not None:
         return existing
     customer = Customer.objects.create(
@@ -51,7 +52,7 @@ def get_or_create_customer(user, name, request=None) -> Customer:
 def create_customer(user, name, request=None) -> Customer:
     _require_license_role(user)
     name = clean_name(name)
-    if access.company_customers(user).filter(name__iexact=name).exists():
+    if access.company_customers(user).filter(text.same_name(name)).exists():
         raise Conflict(
             "A customer with this name already exists.", code="customer_exists", field="name"
         )
@@ -62,7 +63,7 @@ def create_customer(user, name, request=None) -> Customer:
 def rename_customer(user, customer: Customer, name, request=None) -> Customer:
     _require_admin(user)
     name = clean_name(name)
-    clash = access.company_customers(user).filter(name__iexact=name).exclude(pk=customer.pk)
+    clash = access.company_customers(user).filter(text.same_name(name)).exclude(pk=customer.pk)
     if clash.exists():
         raise Conflict(
             "A customer with this name already exists.", code="customer_exists", field="name"

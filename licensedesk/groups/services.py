@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from licensedesk import access
 from licensedesk.audit.services import record
+from licensedesk.core import text
 from licensedesk.core.errors import Conflict, ServiceError
 from licensedesk.core.inserts import insert_from
 from licensedesk.groups.models import LicenseGroup, Membership
@@ -34,7 +35,7 @@ def clean_name(user, name, exclude_pk=None) -> str:
         raise ServiceError("Give the group a name.", code="invalid_name", field="name")
     if len(name) > 100:
         raise ServiceError("The name is too long (100 characters at most).", field="name")
-    clash = access.groups_visible_to(user).filter(name__iexact=name)
+    clash = access.groups_visible_to(user).filter(text.same_name(name))
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():

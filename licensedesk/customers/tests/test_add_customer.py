@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from licensedesk.audit.models import AuditEvent
 from licensedesk.customers.models import Customer
@@ -59,3 +60,20 @@ def test_a_user_without_a_license_role_cannot_add(api, login, world):
     assert api(world.no_role).post_json("/api/v1/customers", {"name": "X"}).status_code == 403
     assert login(world.no_role).post("/customers/add/", {"name": "X"}).status_code == 403
     assert not Customer.objects.exists()
+
+
+def _database_lowers_alike(a: str, b: str) -> bool:
+    """What the unique constraint on names compares: the database's own lower()."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT LOWER(%s) = LOWER(%s)", [a, b])
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.parametrize("variant", ["İZMİR OTEL", "İZMIR OTEL", "izmir otel", "ΟΔΟΣ"])
+def test_a_name_in_another_case_is_the_customer_the_database_holds_unique(api, world, variant):
+    first = factories.customer(world.org, "İzmir Otel")
+    r = api(world.license_admin).post_json("/api/v1/customers", {"name": variant})
+    same = _database_lowers_alike("İzmir Otel", variant)
+    assert r.status_code == (409 if same else 201)
+    assert Customer.objects.filter(organization=world.org).count() == (1 if same else 2)
+    assert first in Customer.objects.all()

@@ -1,6 +1,7 @@
 """Creating a group in the UI (picker or code box) and with POST /api/v1/license-groups."""
 
 import pytest
+from django.db import connection
 
 from licensedesk.audit.models import AuditEvent
 from licensedesk.groups import services
@@ -229,3 +230,14 @@ def test_a_concurrent_create_of_the_same_name_is_a_conflict(world, monkeypatch):
     monkeypatch.setattr(services, "clean_name", lambda user, name, exclude_pk=None: name)
     with pytest.raises(services.Conflict):
         services.create_group(world.license_admin, name="TAKEN")
+
+
+@pytest.mark.parametrize("variant", ["İZMİR SITES", "İZMIR SITES", "izmir sites"])
+def test_a_name_in_another_case_is_taken_as_the_database_holds_it_unique(world, api, variant):
+    group(world.org, "İzmir sites")
+    r = api(world.license_admin).post_json(API, {"name": variant})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT LOWER(%s) = LOWER(%s)", ["İzmir sites", variant])
+        same = bool(cursor.fetchone()[0])
+    assert r.status_code == (409 if same else 201)
+    assert LicenseGroup.objects.filter(organization=world.org).count() == (1 if same else 2)
