@@ -80,7 +80,8 @@ def csv_text(value, kind: str) -> str | int:
     if value is None:
         return ""
     if kind == LIST:
-        value = LIST_SEPARATOR.join(value)
+        # Each item too: a spreadsheet that splits at ";" would make each a cell of its own.
+        value = LIST_SEPARATOR.join(neutralised(item) for item in value)
     elif kind == OBJECT:
         value = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
     elif kind in (DATE, DATETIME):

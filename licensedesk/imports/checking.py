@@ -21,6 +21,7 @@ from licensedesk.core import text
 from licensedesk.core.errors import ServiceError
 from licensedesk.customers.services import clean_name as clean_customer_name
 from licensedesk.groups.models import Membership
+from licensedesk.imports import reading
 from licensedesk.imports.reading import COLUMNS, Sheet
 from licensedesk.licenses import codes
 from licensedesk.licenses.models import LicenseGrant
@@ -193,7 +194,7 @@ def _customer_name(value: str, fail):
 def _group_names(value: str, fail) -> tuple:
     names = []
     for part in value.split(";"):
-        name = " ".join(part.split())
+        name = " ".join(reading.unneutralised(part.strip()).split())
         if not name:
             continue
         if len(name) > MAX_GROUP_NAME:

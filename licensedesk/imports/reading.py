@@ -177,4 +177,9 @@ def _text(value) -> str:
 
 
 def _cell(value) -> str:
-    return _NEUTRALISED.sub("", _text(value).strip())
+    return unneutralised(_text(value).strip())
+
+
+def unneutralised(text: str) -> str:
+    """`text` without the quote the export put before what would start a formula."""
+    return _NEUTRALISED.sub("", text)

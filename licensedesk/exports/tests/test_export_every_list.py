@@ -146,3 +146,16 @@ def test_an_unknown_format_is_refused(login, world):
 def test_the_old_csv_address_still_exports(login, world, ours):
     rows = read(login(world.license_admin).get("/licenses/export.csv"), "csv")
     assert {row["slc"] for row in rows} == {ours.license.code, ours.hidden.code}
+
+
+def test_no_item_of_a_list_cell_starts_a_formula_where_semicolons_split_cells(login, world, ours):
+    from licensedesk.groups.models import LicenseGroup, Membership
+
+    for name in ("0", '=HYPERLINK("http://x")'):
+        group = LicenseGroup.objects.create(organization=world.org, name=name)
+        Membership.objects.create(group=group, license=ours.license)
+    rows = read(login(world.license_admin).get("/licenses/export?format=csv"), "csv")
+    cell = next(r for r in rows if r["slc"] == ours.license.code)["groups"]
+    items = cell.split(";")
+    assert '\'=HYPERLINK("http://x")' in items
+    assert not any(item.startswith(("=", "+", "-", "@")) for item in items)

@@ -27,6 +27,10 @@ def licenses(world):
     Membership.objects.create(group=north, license=made[0])
     Membership.objects.create(group=south, license=made[0])
     Membership.objects.create(group=south, license=made[1])
+    # A list item that would start a formula, after another (the export quotes each item).
+    for name in ("0", "=SUM(1)"):
+        group = LicenseGroup.objects.create(organization=world.org, name=name)
+        Membership.objects.create(group=group, license=made[1])
     LicenseGrant.objects.create(license=made[0], user=world.license_user)
     return made
 
