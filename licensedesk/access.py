@@ -75,6 +75,12 @@ def registrable_by(user) -> QuerySet:
     return License.objects.filter(sold, organization__isnull=True)
 
 
+def licenses_importable_by(user) -> QuerySet:
+    """What an import may write: the licenses the user sees and those the company may
+    register (`registrable_by`)."""
+    return licenses_visible_to(user) | registrable_by(user)
+
+
 def license_visible_q(
     user, license_path: str = "", company_path: str = "", as_sets: bool = False
 ) -> Q:

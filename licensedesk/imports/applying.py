@@ -37,7 +37,7 @@ def apply(user, plan: Plan, *, import_label: str, ip=None, agent="") -> None:
     )
     registered = [row for row in rows if row.action == "register"]
     _write_licenses(user, rows, plan, customers)
-    _set_groups(rows, plan, groups)
+    _set_groups(user, rows, plan, groups)
     _set_grants(user, rows, plan)
     for row in rows:
         action = "license.register" if row.action == "register" else "license.update"
@@ -105,7 +105,7 @@ def _write_licenses(user, rows, plan: Plan, customers: dict) -> None:
     # The catalog's names, for the search documents: a few dozen rows.
     products = dict(Product.objects.values_list("pk", "name"))
     versions = dict(ProductVersion.objects.values_list("pk", "name"))
-    mine = access.licenses_visible_to(user) | access.registrable_by(user)
+    mine = access.licenses_importable_by(user)
     for start in range(0, len(changing), BATCH):
         chunk = changing[start : start + BATCH]
         licenses = mine.in_bulk([row.license_id for row in chunk])
@@ -155,7 +155,7 @@ def _current(plan: Plan, row: Row) -> Current:
     return plan.current.get(row.license_id) or Current(None, None, "")
 
 
-def _set_groups(rows, plan: Plan, groups: dict) -> None:
+def _set_groups(user, rows, plan: Plan, groups: dict) -> None:
     adds, removals = [], defaultdict(list)
     for row in rows:
         if "groups" not in row.changes:
@@ -169,7 +169,8 @@ def _set_groups(rows, plan: Plan, groups: dict) -> None:
             removals[group_id].append(row.license_id)
     # Locked in id order like every change of a group's licenses (groups/services.py).
     touched = sorted({m.group_id for m in adds} | set(removals))
-    list(LicenseGroup.objects.select_for_update().filter(pk__in=touched).order_by("pk"))
+    locked = access.groups_visible_to(user).select_for_update().filter(pk__in=touched)
+    list(locked.order_by("pk"))
     for group_id, license_ids in removals.items():
         for start in range(0, len(license_ids), BATCH):
             chunk = license_ids[start : start + BATCH]

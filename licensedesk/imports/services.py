@@ -14,7 +14,6 @@ from licensedesk.imports import applying, checking, reading
 from licensedesk.imports.checking import Plan
 from licensedesk.imports.reading import Sheet
 from licensedesk.licenses import codes
-from licensedesk.licenses.models import License
 
 # Codes that cannot be registered count against the company as failed registrations do
 # (code guessing). A file's rows are taken before its codes are looked at and the good ones
@@ -110,7 +109,7 @@ def _lock_licenses(user, sheet: Sheet) -> None:
     then what is written. NO KEY: adding them to groups meanwhile need not wait."""
     slcs = sorted({codes.normalize(cells.get("slc", "")) for _, cells in sheet.rows})
     slcs = [slc for slc in slcs if codes.is_well_formed(slc)]
-    mine = access.licenses_visible_to(user) | access.registrable_by(user)
+    mine = access.licenses_importable_by(user)
     ids = []
     for start in range(0, len(slcs), LOCK_CHUNK):
         chunk = slcs[start : start + LOCK_CHUNK]
@@ -118,5 +117,5 @@ def _lock_licenses(user, sheet: Sheet) -> None:
     ids.sort()
     for start in range(0, len(ids), LOCK_CHUNK):
         chunk = ids[start : start + LOCK_CHUNK]
-        locked = License.objects.select_for_update(no_key=True).filter(pk__in=chunk)
+        locked = mine.select_for_update(no_key=True).filter(pk__in=chunk)
         list(locked.order_by("pk").values_list("pk", flat=True))
