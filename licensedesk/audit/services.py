@@ -13,37 +13,16 @@ def _clean(changes: dict | None) -> dict:
     return {k: ("[redacted]" if k in SECRET_KEYS else v) for k, v in changes.items()}
 
 
-def record(
-    action: str,
-    *,
-    request=None,
-    actor=None,
-    organization=None,
-    target=None,
-    target_label: str = "",
-    actor_label: str = "",
-    changes: dict | None = None,
-    ip: str | None = None,
-    agent: str = "",
-) -> AuditEvent:
-    """Write one audit event. The actor and company default to the request's user, the
-    address and browser to the request's (`ip` and `agent` for work done without one)."""
+def record(action: str, *, request=None, actor=None, ip=None, agent="", **fields) -> AuditEvent:
+    """Write one audit event (`unsaved`'s fields). The actor and company default to the
+    request's user, the address and browser to the request's (`ip` and `agent` for work
+    done without one)."""
     request_user = getattr(request, "user", None)
     if actor is None and request_user is not None and request_user.is_authenticated:
         actor = request_user
     if request is not None:
         ip, agent = client_ip(request), request.META.get("HTTP_USER_AGENT", "")
-    event = unsaved(
-        action,
-        actor=actor,
-        organization=organization,
-        target=target,
-        target_label=target_label,
-        actor_label=actor_label,
-        changes=changes,
-        ip=ip,
-        agent=agent,
-    )
+    event = unsaved(action, actor=actor, ip=ip, agent=agent, **fields)
     event.save()
     return event
 
