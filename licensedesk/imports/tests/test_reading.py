@@ -142,7 +142,7 @@ def test_an_xlsx_that_claims_a_million_rows_is_refused_without_making_them_up():
     _refused_within_bounds(content, "more than 20,000 rows")
 
 
-def test_an_xlsx_cell_in_the_last_column_reads_no_more_than_the_columns_the_import_takes():
+def test_a_stray_cell_in_the_last_column_of_an_xlsx_is_not_read():
     content = xlsx_bytes([["M01-1", "", "", "", ""]])
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml")
